@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Creates .venv (if missing or stale), installs the controller and dev requirements,
+# and links the checkout as ansible_collections/facturino/release for ansible.cfg and pytest.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$root"
+venv="${FACTURINO_VENV:-.venv}"
+python_bin="${FACTURINO_PYTHON:-}"
+if [ -z "$python_bin" ]; then
+  for candidate in python3.11 python3.12 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      python_bin="$candidate"; break
+    fi
+  done
+fi
+[ -n "$python_bin" ] || { echo "bootstrap: Python >= 3.11 not found; install python3.11 (apt-get install python3) and retry" >&2; exit 1; }
+
+stamp="$venv/.requirements.sha256"
+want="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/python" ]; then
+  echo "bootstrap: creating $venv with $python_bin"
+  "$python_bin" -m venv "$venv"
+fi
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "bootstrap: installing requirements into $venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -U pip 2>&1 | grep -v "is ignored: it is neither" || true
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v "is ignored: it is neither" || true
+  "$venv/bin/python" -c 'import ansible, ansible_runner, requests, psycopg2, jmespath, graphql' \
+    || { echo "bootstrap: requirements did not install; see pip output above" >&2; exit 1; }
+  echo "$want" > "$stamp"
+fi
+
+mkdir -p .collections/ansible_collections/facturino
+link=.collections/ansible_collections/facturino/release
+if [ "$(readlink "$link" 2>/dev/null)" != "../../.." ]; then
+  rm -rf "$link"
+  ln -s ../../.. "$link"
+fi
+echo "bootstrap: ready ($("$venv/bin/ansible" --version | head -1))"

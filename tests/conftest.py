@@ -1,0 +1,25 @@
+"""Fixtures shared by every test suite."""
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from tests.support.modules import REPO_ROOT, run_module as _run_module
+
+SANDBOX_STATE = os.path.join(REPO_ROOT, "sandbox", ".state", "sandbox.json")
+
+
+@pytest.fixture
+def run_module():
+    return _run_module
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """The running sandbox's state (sandbox.json); brings the sandbox up when it is not."""
+    subprocess.run([os.path.join(REPO_ROOT, "sandbox", "bin", "up")], check=True, cwd=REPO_ROOT,
+                   stdout=subprocess.DEVNULL)
+    with open(SANDBOX_STATE, encoding="utf-8") as handle:
+        return json.load(handle)
