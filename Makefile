@@ -5,7 +5,7 @@ VENV ?= .venv
 ACTIVATE := source $(VENV)/bin/activate
 PYTEST_ARGS ?=
 
-.PHONY: help venv sandbox-up sandbox-down sandbox-reset release test sanity lint units sandbox-tests integration test-compat clean
+.PHONY: help venv venv-compat sandbox-up sandbox-down sandbox-reset release test sanity lint units sandbox-tests integration compat clean
 
 help:
 	@echo "make release   set up everything and run playbooks/release.yml on the sandbox"
@@ -14,6 +14,15 @@ help:
 
 venv:
 	@scripts/bootstrap.sh
+
+# ansible-core 2.21 on Python 3.12, the newer supported controller.
+venv-compat:
+	@FACTURINO_VENV=.venv-2.21 FACTURINO_PYTHON=python3.12 scripts/bootstrap.sh
+
+compat: venv-compat
+	@source .venv-2.21/bin/activate && python -m pytest -q tests/unit $(PYTEST_ARGS) \
+	  && for m in plugins/modules/*.py; do ansible-doc -t module "facturino.release.$$(basename $$m .py)" >/dev/null || exit 1; done \
+	  && echo "compat: ansible-core $$(ansible --version | head -1 | tr -dc '0-9.') on $$(python -V) passed"
 
 sandbox-up: venv
 	@$(ACTIVATE) && sandbox/bin/up
@@ -43,7 +52,7 @@ sandbox-tests: sandbox-up
 integration: sandbox-up
 	@$(ACTIVATE) && python -m pytest -q tests/integration $(PYTEST_ARGS)
 
-test: sanity lint units sandbox-tests integration
+test: sanity lint units compat sandbox-tests integration
 	@echo "make test: all suites passed"
 
 clean: sandbox-down

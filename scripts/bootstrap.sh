@@ -5,14 +5,22 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$root"
 venv="${FACTURINO_VENV:-.venv}"
-python_bin="${FACTURINO_PYTHON:-}"
-if [ -z "$python_bin" ]; then
-  for candidate in python3.11 python3.12 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-      python_bin="$candidate"; break
-    fi
-  done
-fi
+# A pyenv shim can exist yet fail to run; accept only interpreters that really start.
+usable() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; }
+resolve_python() {
+  local name="$1" found
+  if command -v "$name" >/dev/null 2>&1 && usable "$name"; then echo "$name"; return; fi
+  if command -v pyenv >/dev/null 2>&1; then
+    for found in "$(pyenv root)"/versions/*/bin/"$name"; do
+      if [ -x "$found" ] && usable "$found"; then echo "$found"; return; fi
+    done
+  fi
+}
+python_bin=""
+for candidate in ${FACTURINO_PYTHON:-python3.11 python3.12 python3}; do
+  python_bin="$(resolve_python "$candidate")"
+  [ -n "$python_bin" ] && break
+done
 [ -n "$python_bin" ] || { echo "bootstrap: Python >= 3.11 not found; install python3.11 (apt-get install python3) and retry" >&2; exit 1; }
 
 stamp="$venv/.requirements.sha256"
