@@ -93,3 +93,11 @@ class HttpCheckError(FacturinoError):
 
 class AuditError(FacturinoError):
     """The environment audit could not read its input."""
+
+
+class AuditFindingsError(FacturinoError):
+    """The environment audit ran and found problems at or above ``fail_on``; ``result`` holds the findings."""
+
+
+class HealthCheckFailedError(HttpCheckError):
+    """Health checks ran and did not pass (after their retries); the result holds every check."""
