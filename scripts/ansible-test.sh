@@ -13,6 +13,11 @@ pip_ver="$(grep -o "pip='[0-9.]*'" "$at_dir/_internal/python_requirements.py" | 
 mkdir -p "$HOME/.ansible/test/cache"
 cp "$src/scripts/get_pip_offline.py" "$HOME/.ansible/test/cache/get_pip_${pip_ver//./_}.py"
 
+# Runs share ansible-test's managed venvs under ~/.ansible/test; one run at a time.
+mkdir -p "$HOME/.ansible"
+exec 9>"$HOME/.ansible/facturino-ansible-test.lock"
+flock 9
+
 rm -rf "$dest"
 mkdir -p "$dest"
 (cd "$src" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$dest")
