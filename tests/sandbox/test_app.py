@@ -88,13 +88,13 @@ def test_origin_branches_and_tag(info):
         if key != "base":  # main may move forward (rollback commits); scenario branches do not
             assert refs[f"refs/heads/{branch}"] == info["commits"][key]
     git = ["git", "-C", info["origin_repo"]]
-    assert subprocess.run(git + ["cat-file", "-t", "v0.9.0"], capture_output=True, text=True).stdout.strip() == "tag"
+    assert subprocess.run(git + ["cat-file", "-t", "v0.9.0"], capture_output=True, text=True, check=False).stdout.strip() == "tag"
     assert subprocess.run(git + ["rev-parse", "v0.9.0^{commit}"], capture_output=True,
-                          text=True).stdout.strip() == info["commits"]["base"]
+                          text=True, check=False).stdout.strip() == info["commits"]["base"]
     for key in BRANCHES:
         if key != "base":
             parent = subprocess.run(git + ["rev-parse", info["commits"][key] + "^"], capture_output=True,
-                                    text=True).stdout.strip()
+                                    text=True, check=False).stdout.strip()
             assert parent == info["commits"]["base"], key
     diff = subprocess.run(git + ["diff", "--name-only", info["commits"]["base"], info["commits"]["migration"]],
                           capture_output=True, text=True, check=True).stdout.split()
@@ -102,7 +102,7 @@ def test_origin_branches_and_tag(info):
 
 
 def test_repos_are_deterministic(info, tmp_path):
-    proc, _ = h.run_prepare_app("--repos-only", "--state-dir", str(tmp_path / "state"))
+    proc, _unused = h.run_prepare_app("--repos-only", "--state-dir", str(tmp_path / "state"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert h.load_app_json(tmp_path / "state")["commits"] == info["commits"]
 
@@ -118,12 +118,12 @@ def test_working_clone_and_env_file(info):
                  f"APP_KEY={info['app_key']}", f"DB_PASSWORD={info['db']['password']}"):
         assert line in text.splitlines()
     git = ["git", "-C", str(app)]
-    assert subprocess.run(git + ["check-ignore", "-q", ".env.production"]).returncode == 0
+    assert subprocess.run(git + ["check-ignore", "-q", ".env.production"], check=False).returncode == 0
     assert subprocess.run(git + ["remote", "get-url", "origin"], capture_output=True,
-                          text=True).stdout.strip() == info["origin_repo"]
+                          text=True, check=False).stdout.strip() == info["origin_repo"]
     # The runbook's security checks hold on the healthy tree.
     assert subprocess.run(git + ["log", "--all", "--full-history", "--format=%H", "--", ".env"],
-                          capture_output=True, text=True).stdout == ""
+                          capture_output=True, text=True, check=False).stdout == ""
     assert (app / "LICENSE").is_file() and (app / "LEGAL_NOTES").is_file()
     assert "AGPL-3.0" in (app / "LICENSE").read_text()
 
@@ -166,7 +166,7 @@ def test_db_variables_work_without_database_url_and_seed_is_idempotent(info, db,
     base = tree("base")
     env = h.app_env(info, db, use_url=False)
     assert h.artisan(base, env, "migrate", "--force").returncode == 0
-    for _ in range(2):
+    for _round in range(2):
         proc = h.artisan(base, env, "db:seed", "--force")
         assert proc.returncode == 0, proc.stdout
     counts = h.query(info, db, "select (select count(*) from users), (select count(*) from customers), "
@@ -191,7 +191,7 @@ def test_migration_fails_after_applying_its_first_migration(info, db, tree):
 def _lint(root):
     files = sorted(p for p in Path(root).rglob("*.php") if "storage" not in p.parts)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda p: subprocess.run(["php", "-l", str(p)], capture_output=True), files))
+        results = list(pool.map(lambda p: subprocess.run(["php", "-l", str(p)], capture_output=True, check=False), files))
     return [str(f.relative_to(root)) for f, r in zip(files, results) if r.returncode != 0], len(files)
 
 
@@ -307,7 +307,7 @@ def test_sandbox_dispatch_and_failed_jobs(info, served):
     proc = h.artisan(root, env, "sandbox:dispatch", "--count=2")
     assert proc.returncode == 0 and "Dispatched 2 SandboxJob(s)" in proc.stdout
     assert h.artisan(root, env, "sandbox:dispatch", "--fail").returncode == 0
-    out = "".join(h.artisan(root, env, "queue:work", "--once", "--sleep=0").stdout for _ in range(3))
+    out = "".join(h.artisan(root, env, "queue:work", "--once", "--sleep=0").stdout for _round in range(3))
     assert out.count("Processed:  App\\Jobs\\SandboxJob") == 2 and out.count("Failed:     App\\Jobs\\SandboxJob") == 1
     (uuid, exc), = h.query(info, db, "select uuid, exception from failed_jobs")
     assert len(uuid) == 36 and "failed on purpose" in exc
@@ -371,7 +371,7 @@ def test_reset_db_terminates_connections_and_restores_base(info):
         cur.execute("insert into customers (name, email, created_at, updated_at) "
                     "values ('reset-marker', 'reset@marker.test', now(), now())")
     start = time.monotonic()
-    proc, _ = h.run_prepare_app("--reset-db")
+    proc, _unused = h.run_prepare_app("--reset-db")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert time.monotonic() - start < 20
     with pytest.raises(psycopg2.OperationalError):

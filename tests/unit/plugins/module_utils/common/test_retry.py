@@ -10,7 +10,7 @@ from ansible_collections.facturino.release.plugins.module_utils.common.retry imp
 
 def test_backoff_is_capped_exponential():
     delays = Backoff(initial=2, factor=2, maximum=15).delays()
-    assert [next(delays) for _ in range(6)] == [2, 4, 8, 15, 15, 15]
+    assert [next(delays) for _round in range(6)] == [2, 4, 8, 15, 15, 15]
 
 
 def test_retry_call_retries_transient_errors_then_succeeds():

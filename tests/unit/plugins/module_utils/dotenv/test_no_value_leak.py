@@ -37,7 +37,7 @@ def test_no_planted_value_appears_in_any_finding():
     reference = parser.from_mapping(dict((k, v + "x") for k, v in values.items()))
     findings = audit_environment(document, "production", 8, reference=reference)
     findings += drift.compare(document, reference)
-    kept, _ = policy.apply(findings, "production")
+    kept, _unused = policy.apply(findings, "production")
     assert len({f.rule for f in findings}) >= 15  # the planted file really exercised the rules
     output = rendered(findings) + repr(findings) + str([str(e.value) for e in document.entries])
     for value in values.values():
@@ -48,7 +48,7 @@ def test_no_planted_value_appears_in_any_finding():
 def test_summary_message_names_rules_and_keys_only():
     values = planted()
     document = parser.parse_text("\n".join("%s=%s" % item for item in values.items()))
-    kept, _ = policy.apply(audit_environment(document, "production", 8), "production")
+    kept, _unused = policy.apply(audit_environment(document, "production", 8), "production")
     counts = count_by_severity(kept)
     message = summary_message(kept, counts, "info", passed=False)
     assert "%s %s" % (kept[0].rule, kept[0].key or "-") in message and "more" in message

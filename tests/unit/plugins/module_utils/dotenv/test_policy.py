@@ -24,14 +24,14 @@ def rules(findings):
 
 
 def test_production_fails_the_sandbox_http_url():
-    kept, _ = run(SANDBOX_LIKE, "production")
+    kept, _unused = run(SANDBOX_LIKE, "production")
     assert ("app-url-scheme", "error") in rules(kept) and ("app-url-local", "error") in rules(kept)
     assert not policy.passed(kept)
 
 
 @pytest.mark.parametrize("profile", ["staging", "local"])
 def test_staging_and_local_relax_https_so_the_sandbox_passes(profile):
-    kept, _ = run(SANDBOX_LIKE, profile)
+    kept, _unused = run(SANDBOX_LIKE, profile)
     assert not any(f.rule == "app-url-local" for f in kept)
     assert all(f.severity != "error" for f in kept if f.rule == "app-url-scheme")
     assert policy.passed(kept)
@@ -41,7 +41,7 @@ def test_ignore_by_rule_and_by_rule_and_key():
     kept, ignored = run(SANDBOX_LIKE, "production", ignore=["app-url-local", "app-url-scheme:APP_URL"])
     assert not {"app-url-local", "app-url-scheme"} & {f.rule for f in kept}
     assert ignored == 2
-    kept, _ = run(SANDBOX_LIKE, "production", ignore=["app-url-scheme:OTHER_KEY"])
+    kept, _unused = run(SANDBOX_LIKE, "production", ignore=["app-url-scheme:OTHER_KEY"])
     assert "app-url-scheme" in {f.rule for f in kept}  # a different key does not silence it
 
 
@@ -66,7 +66,7 @@ def test_unknown_rule_or_severity_is_rejected_with_the_fix():
 
 @pytest.mark.parametrize("fail_on, passed", [("error", True), ("warning", False), ("info", False), ("never", True)])
 def test_fail_on_threshold(fail_on, passed):
-    kept, _ = run(SANDBOX_LIKE, "staging")
+    kept, _unused = run(SANDBOX_LIKE, "staging")
     assert any(f.severity == "warning" for f in kept)
     assert policy.passed(kept, fail_on) is passed
 
