@@ -58,3 +58,9 @@ def railway_deploy_argument_spec():
 
 
 RAILWAY_DEPLOY_MUTUALLY_EXCLUSIVE = [["commit_sha", "source"], ["commit_sha", "deployment_id"]]
+
+
+def railway_deploy_info_argument_spec():
+    spec = railway_common_argument_spec()
+    spec.update(limit={"type": "int", "default": 10})
+    return spec

@@ -362,3 +362,10 @@ def handler(module, clock=None, session=None):
     ctx = Context(module.params, check_mode=module.check_mode, diff=module._diff,  # pylint: disable=protected-access
                   no_log=module.no_log, clock=clock, warn=module.warn)
     return run(ctx, build_client(module.params, clock=clock, session=session))
+
+
+def info_handler(module, clock=None, session=None):
+    """``common.module.run_module`` handler for railway_deploy_info: state inspected, read-only."""
+    params = dict(module.params, state="inspected")
+    ctx = Context(params, check_mode=module.check_mode, diff=False, no_log=module.no_log, clock=clock, warn=module.warn)
+    return run(ctx, build_client(params, clock=clock, session=session))
