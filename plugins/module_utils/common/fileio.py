@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 
 
@@ -58,9 +59,16 @@ class AtomicFile:
                 with open(os.path.join(self.temp_path, name), "rb") as handle:
                     os.fsync(handle.fileno())
             fsync_directory(self.temp_path)
+        replaced = None
+        if self.directory and os.path.isdir(self.path):
+            # rename() cannot replace a directory: move the old one aside, switch, then drop it.
+            replaced = "%s.old-%d" % (self.temp_path, os.getpid())
+            os.rename(self.path, replaced)
         os.rename(self.temp_path, self.path)
         fsync_directory(os.path.dirname(self.path))
         self.committed = True
+        if replaced:
+            shutil.rmtree(replaced, ignore_errors=True)
 
     def discard(self):
         if self.temp_path and not self.committed and os.path.lexists(self.temp_path):

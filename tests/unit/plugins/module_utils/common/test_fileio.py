@@ -38,3 +38,15 @@ def test_committed_atomic_file_replaces_target(tmp_path):
         tmp.commit()
     assert target.read_bytes() == b"new"
     assert os.listdir(tmp_path) == ["dump"]
+
+
+def test_directory_commit_replaces_an_existing_directory(tmp_path):
+    target = tmp_path / "dump.dir"
+    target.mkdir()
+    (target / "old.dat").write_bytes(b"old")
+    with AtomicFile(str(target), directory=True) as tmp:
+        with open(os.path.join(tmp.temp_path, "toc.dat"), "wb") as handle:
+            handle.write(b"new")
+        tmp.commit()
+    assert sorted(os.listdir(target)) == ["toc.dat"]
+    assert os.listdir(tmp_path) == ["dump.dir"]
