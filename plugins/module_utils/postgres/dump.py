@@ -10,7 +10,6 @@ no wall time and match the dumped data exactly even under concurrent writes.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import time
 
