@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The runbook's steps for scenario 1 as a plain sequential shell script: the baseline of bench/release.py.
+# Same steps as playbooks/release.yml, far fewer checks: git, curl to Railway's GraphQL API, php artisan,
+# pg_dump, psql and curl. Inputs come from the environment (set by bench/release.py from sandbox.json).
+set -euo pipefail
+: "${APP:?}" "${API:?}" "${TOKEN:?}" "${ENV_ID:?}" "${SERVICE_ID:?}" "${DOMAIN:?}" "${DATABASE_URL:?}" "${BACKUPS:?}"
+: "${TAG:=v1.0.0}" "${REF:=release/v1.0.0}" "${MONITOR_SECONDS:=6}" "${MONITOR_INTERVAL:=0.5}"
+gql() { curl -fsS "$API" -H "Project-Access-Token: $TOKEN" -H 'Content-Type: application/json' -d "$1"; }
+cd "$APP"
+# 1. Pre-deployment checks
+test -z "$(git status --porcelain)"
+php artisan migrate:status --no-ansi > /dev/null || true
+git ls-tree --name-only "$REF" database/migrations/ | grep -q 2025_11_16_233237_add_two_factor_columns_to_users_table
+# 3. Git tag
+git tag -a "$TAG" -m "Facturino $TAG - Production Release" "$REF"
+COMMIT=$(git rev-parse "$TAG^{commit}")
+# 4. Railway deployment, polled every 2 s
+ID=$(gql "{\"query\":\"mutation(\$e:String!,\$s:String!,\$c:String){serviceInstanceDeployV2(environmentId:\$e,serviceId:\$s,commitSha:\$c)}\",\"variables\":{\"e\":\"$ENV_ID\",\"s\":\"$SERVICE_ID\",\"c\":\"$COMMIT\"}}" \
+     | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["serviceInstanceDeployV2"])')
+while :; do
+  STATUS=$(gql "{\"query\":\"query(\$id:String!){deployment(id:\$id){status}}\",\"variables\":{\"id\":\"$ID\"}}" \
+           | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["deployment"]["status"])')
+  case "$STATUS" in SUCCESS) break ;; FAILED|CRASHED|REMOVED) echo "deploy $STATUS" >&2; exit 1 ;; esac
+  sleep 2
+done
+# 5. Database migration (railway run -- php artisan ... = the checkout with the production environment)
+git -c advice.detachedHead=false checkout -q "$TAG"
+pg_dump -Fc -d "$DATABASE_URL" -f "$BACKUPS/backup_pre_$TAG.dump"
+sha256sum "$BACKUPS/backup_pre_$TAG.dump" > "$BACKUPS/backup_pre_$TAG.dump.sha256"
+php artisan migrate --force --no-ansi > /dev/null
+php artisan migrate:status --no-ansi > /dev/null
+psql "$DATABASE_URL" -Atc "SELECT column_name FROM information_schema.columns WHERE table_name='users' AND column_name LIKE 'two_factor%'" | grep -q two_factor_secret
+# 6. Post-deployment verification
+curl -fsS -o /dev/null "$DOMAIN/"
+curl -fsS "$DOMAIN/api/health" | grep -q '"ok"'
+curl -fsS "$DOMAIN/api/v1/auth/ping" | grep -q pong
+curl -fsS "$DOMAIN/admin/login" | grep -q 'Facturino logo'
+php artisan sandbox:dispatch --no-ansi > /dev/null
+php artisan queue:work --once --sleep=0 --no-ansi > /dev/null
+psql "$DATABASE_URL" -Atc "SELECT count(*) FROM users" > /dev/null
+# 7. Cache clearing and optimisation
+for c in config:clear cache:clear route:clear view:clear config:cache route:cache view:cache optimize queue:restart; do
+  php artisan "$c" --no-ansi > /dev/null
+done
+php artisan config:clear --no-ansi > /dev/null
+# 8. Monitoring (the same window as the playbook)
+END=$(python3 -c "import time; print(time.time() + $MONITOR_SECONDS)")
+while python3 -c "import sys,time; sys.exit(0 if time.time() < $END else 1)"; do
+  curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$DOMAIN/api/health" > /dev/null
+  curl -s -o /dev/null "$DOMAIN/"
+  sleep "$MONITOR_INTERVAL"
+done
+git checkout -q -
+echo "baseline: released $TAG ($COMMIT) as deployment $ID"

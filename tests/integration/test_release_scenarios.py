@@ -1,0 +1,235 @@
+"""Scenario tests of playbooks/release.yml on the sandbox (issue 8), each asserting the final state.
+
+Every scenario starts from `sandbox/bin/reset` and keeps its ledger, lock, backups and reports in its own
+temporary directory, so runs never see each other's ledger.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import time
+
+import pytest
+
+from tests.integration import release_helpers as rh
+from tests.support.modules import REPO_ROOT
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_vars(tmp_path, **extra):
+    values = {"release_state_dir": str(tmp_path / "state"), "release_reports_dir": str(tmp_path / "reports")}
+    values.update(extra)
+    return values
+
+
+def smtp_vars(inbox):
+    return {"notify_smtp_host": "127.0.0.1", "notify_smtp_port": inbox.port, "notify_smtp_security": "none",
+            "notify_mail_to": ["tech-team@facturino.test"], "notify_mail_from": "release@facturino.test"}
+
+
+@pytest.fixture(scope="module")
+def happy(sandbox, tmp_path_factory):
+    """Scenario 1 once for the module: reset, release v1.0.0 with an SMTP server listening."""
+    from aiosmtpd.controller import Controller  # noqa: PLC0415
+
+    class Inbox:
+        messages = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            self.messages.append(envelope)
+            return "250 OK"
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    tmp = tmp_path_factory.mktemp("happy")
+    try:
+        rh.reset_sandbox()
+        before = rh.table_counts(sandbox)
+        started = time.monotonic()
+        rc, out = rh.run_playbook("release.yml", dict(base_vars(tmp), **smtp_vars(controller)))
+        elapsed = time.monotonic() - started
+    finally:
+        controller.stop()
+    return {"rc": rc, "out": out, "tmp": tmp, "inbox": inbox, "before": before, "elapsed": elapsed,
+            "vars": base_vars(tmp)}
+
+
+def test_scenario1_happy_path(sandbox, happy):
+    assert happy["rc"] == 0, happy["out"][-4000:]
+    migration = sandbox["commits"]["migration"]
+    # tagged (annotated, on the migration commit)
+    assert rh.tag_commit(sandbox, "v1.0.0") == migration
+    assert rh.git(sandbox, "cat-file", "-t", "v1.0.0") == "tag"
+    # deployed
+    assert rh.active_commit(sandbox)[0] == migration
+    assert rh.http_status(sandbox["domain_url"] + "/api/health") == 200
+    # migrated, with the 2FA columns
+    assert rh.two_factor_columns(sandbox) == ["two_factor_confirmed_at", "two_factor_recovery_codes", "two_factor_secret"]
+    assert rh.migrations(sandbox)[-1][0] == "2025_11_16_233237_add_two_factor_columns_to_users_table"
+    # report written: verified and monitored healthy, timeline of every section, checklist with evidence
+    doc, markdown = rh.latest_report(str(happy["tmp"] / "reports"), "v1.0.0")
+    assert doc["outcome"] == "success"
+    assert doc["verdict"] == "healthy"
+    assert [s["section"] for s in doc["timeline"]] == [
+        "preflight", "environment", "tag", "deploy", "migrate", "verify", "optimize", "monitor", "notify"]
+    assert all(s["status"] == "ok" for s in doc["timeline"])
+    assert doc["sections"]["backup"]["verified"] is True
+    assert all(c["ok"] for c in doc["sections"]["verify"]["http"])
+    ticked = {i["item"] for group in doc["checklist"].values() for i in group if i["done"]}
+    assert {"Database backup created", "Migrations executed", "Application accessible", "Authentication tested",
+            "Team notified of success"} <= ticked
+    assert not any(i["done"] for i in doc["checklist"]["Sign-Off"])
+    assert "## Checklist Summary" in markdown and "- [x] Migrations executed" in markdown
+    # the ledger marks it good, with the deployment and the backup
+    with open(os.path.join(happy["vars"]["release_state_dir"], sandbox["environment_name"], "ledger.json"),
+              encoding="utf-8") as handle:
+        ledger = json.load(handle)
+    entry = ledger["releases"][-1]
+    assert entry["status"] == "good" and entry["commit"] == migration and entry["deployment_id"]
+    assert entry["backup"]["sha256"] and entry["previous_deployment_id"]
+    # the SMTP server received the team notification, with no secret in it
+    assert len(happy["inbox"].messages) == 1
+    message = happy["inbox"].messages[0].content.decode("utf-8", "replace")
+    assert "v1.0.0" in message and "Deployed to Production" in message
+    for secret in rh.secrets_of(sandbox):
+        assert secret not in message
+        assert secret not in happy["out"]
+        assert secret not in markdown
+
+
+def test_scenario7_second_run_has_nothing_to_do(sandbox, happy):
+    assert happy["rc"] == 0
+    deployments = rh.deployment_count(sandbox)
+    rc, out = rh.run_playbook("release.yml", happy["vars"])
+    assert rc == 0, out[-4000:]
+    assert rh.recap(out)["changed"] == 0, out[-6000:]
+    assert "nothing to do" in out
+    doc, _ = rh.latest_report(str(happy["tmp"] / "reports"), "v1.0.0")
+    assert doc["outcome"] == "noop"
+    assert rh.deployment_count(sandbox) == deployments
+
+
+def test_scenario2_broken_build_keeps_the_old_version(sandbox, tmp_path):
+    rh.reset_sandbox()
+    before_migrations = rh.migrations(sandbox)
+    rc, out = rh.run_playbook("release.yml", base_vars(tmp_path, release_ref="broken/lint", release_tag="v1.0.1",
+                                                       preflight_required_migrations=[],
+                                                       migrate_required_columns={}, migrate_expected_columns={}))
+    assert rc != 0
+    assert "ended FAILED" in out
+    # the old version still serves and nothing was migrated
+    assert rh.active_commit(sandbox)[0] == sandbox["commits"]["base"]
+    assert rh.http_status(sandbox["domain_url"] + "/api/health") == 200
+    assert rh.migrations(sandbox) == before_migrations
+    doc, markdown = rh.latest_report(str(tmp_path / "reports"), "v1.0.1")
+    assert doc["outcome"] == "failed"
+    assert doc["failure"]["section"] == "deploy"
+    assert "FAILED" in doc["failure"]["msg"]
+    assert "previous deployment still serves" in doc["sections"]["rollback"]["decision"]
+    assert "## What went wrong" in markdown
+
+
+def test_scenario3_health_500_rolls_back_to_the_previous_deployment(sandbox, tmp_path):
+    rh.reset_sandbox()
+    rc, out = rh.run_playbook("release.yml", base_vars(tmp_path, release_ref="broken/health-500", release_tag="v1.0.1",
+                                                       preflight_required_migrations=[],
+                                                       migrate_required_columns={}, migrate_expected_columns={}))
+    assert rc != 0
+    assert "ROLLED BACK" in out
+    assert rh.active_commit(sandbox)[0] == sandbox["commits"]["base"]
+    assert rh.http_status(sandbox["domain_url"] + "/api/health") == 200
+    doc, _ = rh.latest_report(str(tmp_path / "reports"), "v1.0.1")
+    assert doc["outcome"] == "rolled_back"
+    assert doc["failure"]["section"] == "verify"
+    assert doc["sections"]["rollback"]["options"] == ["deployment"]
+    # post-rollback actions: investigation log, ROLLBACK_LOG.md, hotfix branch
+    assert os.path.exists(str(tmp_path / "reports" / "ROLLBACK_LOG.md"))
+    assert rh.git(sandbox, "rev-parse", "-q", "--verify", "refs/heads/hotfix/v1.0.2")
+    with open(os.path.join(str(tmp_path / "state"), sandbox["environment_name"], "ledger.json"), encoding="utf-8") as handle:
+        assert json.load(handle)["releases"][-1]["status"] == "rolled_back"
+
+
+def test_scenario4_failed_migration_restores_the_backup(sandbox, tmp_path):
+    rh.reset_sandbox()
+    before = rh.table_counts(sandbox)
+    before_migrations = rh.migrations(sandbox)
+    rc, out = rh.run_playbook("release.yml", base_vars(tmp_path, release_ref="broken/migration-fails",
+                                                       release_tag="v1.0.1", preflight_required_migrations=[],
+                                                       migrate_required_columns={}, migrate_expected_columns={}))
+    assert rc != 0
+    assert "ROLLED BACK" in out
+    assert rh.table_counts(sandbox) == before
+    assert rh.migrations(sandbox) == before_migrations
+    assert rh.active_commit(sandbox)[0] == sandbox["commits"]["base"]
+    doc, _ = rh.latest_report(str(tmp_path / "reports"), "v1.0.1")
+    assert doc["failure"]["section"] == "migrate"
+    assert doc["sections"]["rollback"]["options"] == ["database", "deployment"]
+    assert doc["sections"]["rollback"]["database_restored"] is True
+
+
+def test_scenario5_second_concurrent_release_is_refused(sandbox, tmp_path):
+    rh.reset_sandbox()
+    extra = base_vars(tmp_path)
+    env = dict(os.environ, PATH=rh.VENV_BIN + os.pathsep + os.environ.get("PATH", ""), ANSIBLE_NOCOLOR="1")
+    first = subprocess.Popen(rh.playbook_cmd("release.yml", extra), cwd=REPO_ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lock = os.path.join(extra["release_state_dir"], sandbox["environment_name"], "release.lock")
+    try:
+        assert rh.wait_for(lambda: os.path.isdir(lock), timeout=120), "the first release never took the lock"
+        rc, out = rh.run_playbook("release.yml", extra)
+        assert rc != 0
+        assert "is held by" in out and "unlock.yml" in out
+        with open(os.path.join(lock, "owner.json"), encoding="utf-8") as handle:
+            holder = json.load(handle)
+        assert holder["run_id"] in out
+    finally:
+        first_out, _ = first.communicate(timeout=900)
+    assert first.returncode == 0, first_out[-3000:]
+    assert not os.path.exists(lock), "the holder released its lock"
+
+
+def test_stale_lock_is_taken_over_with_a_warning(sandbox, tmp_path):
+    lock = tmp_path / "state" / sandbox["environment_name"] / "release.lock"
+    lock.mkdir(parents=True)
+    (lock / "owner.json").write_text(json.dumps({"owner": "ghost@ci", "run_id": "dead-run", "started_at": 1,
+                                                 "expires_at": 2, "ttl": 1}))
+    rc, out = rh.run_playbook("preflight.yml", base_vars(tmp_path, release_section_mutates=True))
+    assert rc == 0, out[-3000:]
+    assert "took over a stale release lock held by ghost@ci" in out
+    assert not lock.exists()
+
+
+def test_scenario6_check_mode_changes_nothing(sandbox, tmp_path):
+    rh.reset_sandbox()
+    deployments = rh.deployment_count(sandbox)
+    counts = rh.table_counts(sandbox)
+    migrations = rh.migrations(sandbox)
+    tags = rh.git(sandbox, "tag", "-l")
+    rc, out = rh.run_playbook("release.yml", base_vars(tmp_path), check=True)
+    assert rc == 0, out[-4000:]
+    assert rh.deployment_count(sandbox) == deployments
+    # The HTTP gates ran for real; each anonymous request to a web route gets a (database) session row,
+    # which is traffic, not a change made by the release.
+    after = rh.table_counts(sandbox)
+    after.pop("sessions", None)
+    counts.pop("sessions", None)
+    assert after == counts
+    assert rh.migrations(sandbox) == migrations
+    assert rh.git(sandbox, "tag", "-l") == tags
+    assert not os.listdir(os.path.join(str(tmp_path / "state"), sandbox["environment_name"], "backups")) \
+        if os.path.isdir(os.path.join(str(tmp_path / "state"), sandbox["environment_name"], "backups")) else True
+    doc, _ = rh.latest_report(str(tmp_path / "reports"), "v1.0.0")
+    assert doc["outcome"] == "check" and doc["check_mode"] is True
+    # the read-only gates ran for real
+    assert doc["sections"]["preflight"]["commit"] == sandbox["commits"]["migration"]
+    assert doc["sections"]["preflight"]["migrations_pending"] == ["2025_11_16_233237_add_two_factor_columns_to_users_table"]
+    assert all(c["ok"] for c in doc["sections"]["verify"]["http"])
