@@ -80,7 +80,7 @@ def run(cmd, *, cwd=None, env=None, input_text=None, check=True, capture=True, t
         proc = subprocess.run(
             cmd, cwd=cwd, env=env, input=input_text, text=True, timeout=timeout,
             stdout=subprocess.PIPE if capture else None,
-            stderr=subprocess.STDOUT if capture else None,
+            stderr=subprocess.STDOUT if capture else None, check=False,
         )
     except FileNotFoundError as exc:
         raise PrepareError(f"command not found: {cmd[0]}") from exc
@@ -117,7 +117,7 @@ def with_suppressed(fn, *args):
 
 def gen_secret(length=32):
     alphabet = string.ascii_letters + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(length))
+    return "".join(secrets.choice(alphabet) for _position in range(length))
 
 
 def port_open(host, port, timeout=0.5):
