@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark (not a test): playbooks/release.yml against a plain sequential shell script, side by side.
 
     python bench/release.py [--rounds N] [--skip-recovery]
@@ -89,9 +88,9 @@ def recovery(state, workdir):
 
     thread = threading.Thread(target=poll, daemon=True)
     thread.start()
-    _, proc = run_playbook(workdir, {"release_ref": "broken/health-500", "release_tag": "v1.0.1",
-                                     "preflight_required_migrations": [], "migrate_required_columns": {},
-                                     "migrate_expected_columns": {}})
+    scenario3 = {"release_ref": "broken/health-500", "release_tag": "v1.0.1", "preflight_required_migrations": [],
+                 "migrate_required_columns": {}, "migrate_expected_columns": {}}
+    _elapsed, proc = run_playbook(workdir, scenario3)
     stop.set()
     thread.join()
     base = os.path.join(workdir, "reports", "v1.0.1")

@@ -113,7 +113,7 @@ def test_scenario7_second_run_has_nothing_to_do(sandbox, happy):
     assert rc == 0, out[-4000:]
     assert rh.recap(out)["changed"] == 0, out[-6000:]
     assert "nothing to do" in out
-    doc, _ = rh.latest_report(str(happy["tmp"] / "reports"), "v1.0.0")
+    doc, _markdown = rh.latest_report(str(happy["tmp"] / "reports"), "v1.0.0")
     assert doc["outcome"] == "noop"
     assert rh.deployment_count(sandbox) == deployments
 
@@ -147,7 +147,7 @@ def test_scenario3_health_500_rolls_back_to_the_previous_deployment(sandbox, tmp
     assert "ROLLED BACK" in out
     assert rh.active_commit(sandbox)[0] == sandbox["commits"]["base"]
     assert rh.http_status(sandbox["domain_url"] + "/api/health") == 200
-    doc, _ = rh.latest_report(str(tmp_path / "reports"), "v1.0.1")
+    doc, _markdown = rh.latest_report(str(tmp_path / "reports"), "v1.0.1")
     assert doc["outcome"] == "rolled_back"
     assert doc["failure"]["section"] == "verify"
     assert doc["sections"]["rollback"]["options"] == ["deployment"]
@@ -170,7 +170,7 @@ def test_scenario4_failed_migration_restores_the_backup(sandbox, tmp_path):
     assert rh.table_counts(sandbox) == before
     assert rh.migrations(sandbox) == before_migrations
     assert rh.active_commit(sandbox)[0] == sandbox["commits"]["base"]
-    doc, _ = rh.latest_report(str(tmp_path / "reports"), "v1.0.1")
+    doc, _markdown = rh.latest_report(str(tmp_path / "reports"), "v1.0.1")
     assert doc["failure"]["section"] == "migrate"
     assert doc["sections"]["rollback"]["options"] == ["database", "deployment"]
     assert doc["sections"]["rollback"]["database_restored"] is True
@@ -192,7 +192,7 @@ def test_scenario5_second_concurrent_release_is_refused(sandbox, tmp_path):
             holder = json.load(handle)
         assert holder["run_id"] in out
     finally:
-        first_out, _ = first.communicate(timeout=900)
+        first_out, _err = first.communicate(timeout=900)
     assert first.returncode == 0, first_out[-3000:]
     assert not os.path.exists(lock), "the holder released its lock"
 
@@ -227,7 +227,7 @@ def test_scenario6_check_mode_changes_nothing(sandbox, tmp_path):
     assert rh.git(sandbox, "tag", "-l") == tags
     assert not os.listdir(os.path.join(str(tmp_path / "state"), sandbox["environment_name"], "backups")) \
         if os.path.isdir(os.path.join(str(tmp_path / "state"), sandbox["environment_name"], "backups")) else True
-    doc, _ = rh.latest_report(str(tmp_path / "reports"), "v1.0.0")
+    doc, _markdown = rh.latest_report(str(tmp_path / "reports"), "v1.0.0")
     assert doc["outcome"] == "check" and doc["check_mode"] is True
     # the read-only gates ran for real
     assert doc["sections"]["preflight"]["commit"] == sandbox["commits"]["migration"]

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Release lock: one directory per environment, created atomically.
 
 acquire: the lock directory is prepared under a private name (with owner.json inside) and renamed into
@@ -71,7 +70,7 @@ def main():
             record = {"owner": owner, "run_id": run_id, "host": socket.gethostname(), "pid": os.getppid(),
                       "started_at": now, "started_at_iso": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
                       "ttl": ttl, "expires_at": now + ttl}
-            for _ in range(2):
+            for _attempt in range(2):
                 if try_create(path, record):
                     out.update(acquired=True, changed=True)
                     break

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Read-only facts about the release from git, and a build tree of exactly the release commit.
 
 Input (JSON on stdin): app_path, ref, tag, workdir_root, migrations_dir, composer (list of {name, version?, min?, max?}),

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write several files atomically in one process (the report, and the ledger beside it).
 
 stdin: {"files": {"<path>": {"content": "...", "mode": "0640"}}, "dir_mode": "0750"}
