@@ -153,8 +153,11 @@ cmd:
   elements: str
   sample: ["php", "artisan", "migrate", "--no-interaction", "--no-ansi", "--force"]
 rc:
-  description: Exit code of that run; null when nothing ran (check mode).
-  returned: always
+  description:
+    - Exit code of that run.
+    - Absent when nothing ran (check mode for commands that cannot be pretended), because Ansible treats any
+      other non-zero C(rc), null included, as a failure.
+  returned: when artisan ran
   type: int
   sample: 0
 stdout:

@@ -56,7 +56,7 @@ def run_cache_command(artisan, command, check_mode, diff):
     scopes = cache_state.COMMAND_SCOPES[command]
     before = cache_state.snapshot(artisan.app_path, scopes)
     if check_mode:
-        return {"changed": _predict(artisan, command, before), "cmd": artisan.argv(command), "rc": None,
+        return {"changed": _predict(artisan, command, before), "cmd": artisan.argv(command),
                 "stdout": "", "stderr": "", "duration_ms": 0}
     result = artisan.run(command)
     after = cache_state.snapshot(artisan.app_path, scopes)

@@ -52,7 +52,7 @@ def set_maintenance(artisan, command, args, check_mode, diff=False):
     if check_mode:
         changed = _is_down(before) != (command == "down")
         outcome = {"changed": changed, "maintenance": command == "down" if changed else _is_down(before),
-                   "cmd": redact(artisan.argv(command, args)), "rc": None, "stdout": "", "stderr": "", "duration_ms": 0}
+                   "cmd": redact(artisan.argv(command, args)), "stdout": "", "stderr": "", "duration_ms": 0}
     else:
         outcome = _apply(artisan, command, args, before)
     if diff:

@@ -26,7 +26,7 @@ def version(artisan):
 def raw(artisan, argv, check_mode):
     """Any other artisan command (``backup:run``...): always reported changed; not run in check mode."""
     if check_mode:
-        return {"changed": False, "cmd": redact(artisan.argv(argv[0], argv[1:])), "rc": None, "stdout": "",
+        return {"changed": False, "cmd": redact(artisan.argv(argv[0], argv[1:])), "stdout": "",
                 "stderr": "", "duration_ms": 0, "skipped_in_check_mode": True}
     result = artisan.run(argv[0], argv[1:])
     outcome = fields(result)

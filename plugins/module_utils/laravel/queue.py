@@ -10,7 +10,7 @@ from ansible_collections.facturino.release.plugins.module_utils.laravel.runner i
 
 
 def _not_run(artisan, command, args, changed):
-    return {"changed": changed, "cmd": redact(artisan.argv(command, args)), "rc": None, "stdout": "", "stderr": "",
+    return {"changed": changed, "cmd": redact(artisan.argv(command, args)), "stdout": "", "stderr": "",
             "duration_ms": 0, "skipped_in_check_mode": True}
 
 
