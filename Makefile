@@ -5,7 +5,7 @@ VENV ?= .venv
 ACTIVATE := source $(VENV)/bin/activate
 PYTEST_ARGS ?=
 
-.PHONY: help venv venv-compat sandbox-up sandbox-down sandbox-reset release test sanity lint units sandbox-tests integration compat clean
+.PHONY: help venv venv-compat sandbox-up sandbox-down sandbox-reset release test sanity lint units sandbox-tests integration compat bench clean
 
 help:
 	@echo "make release   set up everything and run playbooks/release.yml on the sandbox"
@@ -54,6 +54,9 @@ integration: sandbox-up
 
 test: sanity lint units compat sandbox-tests integration
 	@echo "make test: all suites passed"
+
+bench: sandbox-up
+	@$(ACTIVATE) && python bench/release.py && python bench/http_health.py && python bench/pg_backup.py
 
 clean: sandbox-down
 	rm -rf .collections tests/output reports
