@@ -41,9 +41,25 @@ def test_every_defect_fixture_is_listed_in_the_manifest():
     assert len(MANIFEST) >= 40
 
 
+# Byte-level defects are stored clean (sanity forbids CRLF and BOMs in the tree) and planted at test time.
+BYTE_DEFECTS = {"crlf": lambda data: data.replace(b"\n", b"\r\n"), "bom": lambda data: b"\xef\xbb\xbf" + data}
+
+
+def defect_path(case, tmp_path):
+    path = os.path.join(DEFECTS, case["file"])
+    transform = case.get("transform")
+    if not transform:
+        return path
+    with open(path, "rb") as handle:
+        planted = BYTE_DEFECTS[transform](handle.read())
+    target = tmp_path / case["file"]
+    target.write_bytes(planted)
+    return str(target)
+
+
 @pytest.mark.parametrize("case", MANIFEST, ids=[case["file"] for case in MANIFEST])
-def test_defect_fixture_is_flagged_with_key_severity_and_line(case):
-    findings = audit_file(os.path.join(DEFECTS, case["file"]), case["profile"], case["laravel_version"])
+def test_defect_fixture_is_flagged_with_key_severity_and_line(case, tmp_path):
+    findings = audit_file(defect_path(case, tmp_path), case["profile"], case["laravel_version"])
     got = sorted((f.rule, f.key or "", f.severity, f.line or 0) for f in findings)
     expected = sorted((e["rule"], e["key"] or "", e["severity"], e["line"] or 0) for e in case["expected"])
     # Exactly the planted defect: each fixture differs from the clean file in one way only.
