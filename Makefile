@@ -5,7 +5,7 @@ VENV ?= .venv
 ACTIVATE := source $(VENV)/bin/activate
 PYTEST_ARGS ?=
 
-.PHONY: help venv venv-compat sandbox-up sandbox-down sandbox-reset release test sanity lint units sandbox-tests integration compat bench clean
+.PHONY: help venv venv-compat sandbox-up sandbox-down sandbox-reset release test sanity lint units sandbox-tests integration isolated-tests shared-tests compat bench clean
 
 help:
 	@echo "make release   set up everything and run playbooks/release.yml on the sandbox"
@@ -52,7 +52,25 @@ sandbox-tests: sandbox-up
 integration: sandbox-up
 	@$(ACTIVATE) && python -m pytest -q tests/integration $(PYTEST_ARGS)
 
-test: sanity lint units compat sandbox-tests integration
+# Suites that bring their own databases, clones and emulators run beside the ones that share the sandbox's
+# deployment and database (those run one after another, since each leaves the base commit active).
+ISOLATED_TESTS := tests/sandbox/test_emulator_api.py tests/sandbox/test_emulator_deploy.py \
+	tests/sandbox/test_emulator_schema.py tests/integration/test_artisan.py \
+	tests/integration/test_pg_backup.py tests/integration/test_env_audit.py tests/integration/test_release_notify.py
+SHARED_TESTS := tests/sandbox/test_app.py tests/integration/test_artisan_in_ansible.py tests/integration/test_railway_deploy.py \
+	tests/integration/test_railway_deploy_info.py tests/integration/test_http_health.py \
+	tests/integration/test_release_scenarios.py tests/integration/test_release_runner.py
+
+isolated-tests: sandbox-up
+	@$(ACTIVATE) && python -m pytest -q $(ISOLATED_TESTS) $(PYTEST_ARGS)
+
+shared-tests: sandbox-up
+	@$(ACTIVATE) && python -m pytest -q $(SHARED_TESTS) $(PYTEST_ARGS)
+
+test: venv
+	@$(MAKE) --no-print-directory -j3 -Otarget sanity lint compat
+	@$(MAKE) --no-print-directory units
+	@$(MAKE) --no-print-directory -j2 -Otarget isolated-tests shared-tests
 	@echo "make test: all suites passed"
 
 bench: sandbox-up
