@@ -21,7 +21,7 @@ for candidate in ${FACTURINO_PYTHON:-python3.11 python3.12 python3}; do
   python_bin="$(resolve_python "$candidate")"
   [ -n "$python_bin" ] && break
 done
-[ -n "$python_bin" ] || { echo "bootstrap: Python >= 3.11 not found; install python3.11 (apt-get install python3) and retry" >&2; exit 1; }
+[ -n "$python_bin" ] || { echo "bootstrap: no usable ${FACTURINO_PYTHON:-Python >= 3.11} found; install it (Debian: apt-get install python3) and retry" >&2; exit 3; }
 
 stamp="$venv/.requirements.sha256"
 want="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
