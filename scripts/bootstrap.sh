@@ -27,7 +27,15 @@ stamp="$venv/.requirements.sha256"
 want="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$venv/bin/python" ]; then
   echo "bootstrap: creating $venv with $python_bin"
-  "$python_bin" -m venv "$venv"
+  if ! "$python_bin" -m venv "$venv" 2>/dev/null; then
+    # Debian splits venv support out of python3.
+    rm -rf "$venv"
+    command -v apt-get >/dev/null || { echo "bootstrap: '$python_bin -m venv' failed; install venv support and retry" >&2; exit 1; }
+    echo "bootstrap: installing python3-venv"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; }
+    "$python_bin" -m venv "$venv"
+  fi
 fi
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "bootstrap: installing requirements into $venv"
