@@ -6,11 +6,10 @@ X-Railway-Request-Id.  With no active deployment the edge answers Railway's "App
 with an active deployment whose process is not running, "Application failed to respond" (502).
 """
 import http.client
-import socket
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 from .store import si_key
-from .util import new_id
+from .util import TolerantHandler, new_id
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
               "trailers", "transfer-encoding", "upgrade", "proxy-connection"}
@@ -45,24 +44,12 @@ FAILED_PAGE = """<!DOCTYPE html>
 """
 
 
-class ProxyHandler(BaseHTTPRequestHandler):
+class ProxyHandler(TolerantHandler):
     protocol_version = "HTTP/1.1"
     app = None  # the Emulator, set on the subclass
 
     def log_message(self, fmt, *args):
         pass
-
-    def handle_one_request(self):
-        try:
-            super().handle_one_request()
-        except (ConnectionResetError, BrokenPipeError, socket.timeout):
-            self.close_connection = True
-
-    def finish(self):
-        try:
-            super().finish()
-        except OSError:
-            pass
 
     def _target(self):
         """(port or None, has_active)."""

@@ -12,13 +12,13 @@ import socket
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 from . import gitsrc
 from .api import Auth, GraphQLService, can_rollback
 from .engine import IN_PROGRESS, DeploymentError
 from .store import _empty, si_key
-from .util import new_id
+from .util import TolerantHandler, new_id
 
 UP_PATH = re.compile(r"^/project/([^/]+)/environment/([^/]+)/up/?$")
 HTTP_FAULTS = ("drop", "cloudflare_403", "http_5xx", "rate_limit", "slow")
@@ -362,7 +362,7 @@ class _AdminCtx:
 
 
 # ---------------------------------------------------------------------------------------------------- handler
-class Handler(BaseHTTPRequestHandler):
+class Handler(TolerantHandler):
     protocol_version = "HTTP/1.1"
     server_version = "railway-edge"
 
@@ -375,18 +375,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def _log(self, status, extra=""):
         self.app.log(f'{self.client_address[0]} "{self.command} {self.path}" {status} {extra}'.rstrip())
-
-    def handle_one_request(self):
-        try:
-            super().handle_one_request()
-        except (ConnectionResetError, BrokenPipeError, socket.timeout):
-            self.close_connection = True
-
-    def finish(self):
-        try:
-            super().finish()
-        except OSError:
-            pass
 
     # -- plumbing -------------------------------------------------------------------------------------------
     def _body(self):

@@ -6,6 +6,7 @@ import socket
 import tempfile
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler
 
 
 def new_id():
@@ -105,3 +106,19 @@ def parse_port_range(text):
     if not (0 < lo <= hi < 65536):
         raise ValueError(f"bad port range: {text!r}")
     return range(lo, hi + 1)
+
+
+class TolerantHandler(BaseHTTPRequestHandler):
+    """A request handler that treats a client hanging up mid-request as a closed connection, not an error."""
+
+    def handle_one_request(self):
+        try:
+            super().handle_one_request()
+        except (ConnectionResetError, BrokenPipeError, socket.timeout):
+            self.close_connection = True
+
+    def finish(self):
+        try:
+            super().finish()
+        except OSError:
+            pass
