@@ -223,6 +223,7 @@ def test_interrupted_dump_leaves_nothing_under_the_final_name(run_module, databa
 def test_restore_over_non_empty_database_needs_clean(run_module, databases, tmp_path):
     source = databases()
     dumped = run_module("pg_backup", dict(conn(source), state="dumped", label="pre_v1.0.0", dest=str(tmp_path)))
+    assert not dumped.failed, dumped.get("msg")
     before = fingerprint(source)
     admin("UPDATE invoices SET total = 0 WHERE id <= 10; INSERT INTO customers (name) VALUES ('after backup');"
           "CREATE TABLE two_factor_tokens (id int)", dbname=source)
@@ -236,10 +237,71 @@ def test_restore_over_non_empty_database_needs_clean(run_module, databases, tmp_
     restored = run_module("pg_backup", dict(args, clean=True, safety_backup=True))
     assert not restored.failed, restored.get("msg")
     assert fingerprint(source) == before
-    assert restored["extra_tables"] == ["public.two_factor_tokens"] and "two_factor_tokens" in json.dumps(restored["warnings"])
+    # a table created after the dump is not the dump's: clean drops it, so the target is the dump again
+    assert restored["dropped_relations"] == [{"name": "public.two_factor_tokens", "kind": "table"}]
+    assert restored["extra_tables"] == [] and not table_exists(source, "two_factor_tokens")
     safety = restored["safety_backup"]
     assert safety["verified"] and safety["row_counts"]["public.customers"] == 301
     assert os.path.dirname(safety["dump_path"]) == str(tmp_path)
+
+
+def table_exists(dbname, name):
+    return admin("SELECT to_regclass('public.%s') IS NOT NULL" % name, dbname=dbname, fetch=True)[0][0]
+
+
+def row_count(dbname, table):
+    return admin("SELECT count(*) FROM %s" % table, dbname=dbname, fetch=True)[0][0]
+
+
+# a migration of the release being rolled back: a new table with a foreign key to a dumped table, its own sequence,
+# a view over both, and a foreign key from a dumped table to the new one
+POST_DUMP_MIGRATION_SQL = """
+CREATE TABLE payments (id serial PRIMARY KEY, invoice_id bigint NOT NULL REFERENCES invoices(id), amount numeric(12,2),
+                       note text);
+INSERT INTO payments (invoice_id, amount, note) SELECT id, total, 'уплата ' || id FROM invoices WHERE id <= 100;
+CREATE VIEW paid_invoices AS SELECT i.number, p.amount FROM invoices i JOIN payments p ON p.invoice_id = i.id;
+ALTER TABLE invoices ADD COLUMN last_payment_id int REFERENCES payments(id);
+UPDATE invoices SET last_payment_id = id WHERE id <= 100;
+INSERT INTO customers (name) VALUES ('after the dump');
+"""
+
+
+@pytest.mark.parametrize("fmt", ["custom", "plain"])
+def test_clean_restore_drops_post_dump_tables_holding_foreign_keys(run_module, databases, tmp_path, fmt):
+    source = databases()
+    dumped = run_module("pg_backup", dict(conn(source), state="dumped", label="pre_v2.0.0", dest=str(tmp_path),
+                                          format=fmt))
+    assert not dumped.failed, dumped.get("msg")
+    before = fingerprint(source)
+    admin(POST_DUMP_MIGRATION_SQL, dbname=source)
+    mutated = fingerprint(source)
+    args = dict(conn(source), state="restored", dest=str(tmp_path), label="pre_v2.0.0")
+
+    refused = run_module("pg_backup", args)  # without clean: refused, nothing touched
+    assert refused.failed and "not empty" in refused["msg"] and "clean: true" in refused["msg"]
+    assert fingerprint(source) == mutated and row_count(source, "payments") == 100
+
+    check = run_module("pg_backup", dict(args, clean=True), check_mode=True)  # says what would go, drops nothing
+    assert check.changed and not check.failed, check.get("msg")
+    assert check["dropped_relations"] == [{"name": "public.paid_invoices", "kind": "view"},
+                                          {"name": "public.payments", "kind": "table"}]
+    assert "constraint invoices_last_payment_id_fkey on table invoices" in check["dropped_cascade"]
+    assert "sequence payments_id_seq" in check["dropped_cascade"]
+    assert "public.payments" in check["msg"]
+    assert fingerprint(source) == mutated and row_count(source, "payments") == 100
+
+    restored = run_module("pg_backup", dict(args, clean=True, safety_backup=True))
+    assert not restored.failed, restored.get("msg")
+    assert restored["dropped_relations"] == check["dropped_relations"]
+    assert not table_exists(source, "payments") and not table_exists(source, "paid_invoices")
+    assert not table_exists(source, "payments_id_seq")
+    assert restored["extra_tables"] == [] and restored["row_count_mismatches"] == []
+    manifest = json.loads(open(dumped["manifest_path"], encoding="utf-8").read())
+    assert restored["row_counts"] == manifest["row_counts"]
+    assert {table: row_count(source, table) for table in manifest["row_counts"]} == manifest["row_counts"]
+    assert fingerprint(source) == before  # rows and sequences as dumped; the new column is gone with the rest
+    # the safety backup, taken before anything was dropped, still has the post-dump table
+    assert restored["safety_backup"]["row_counts"]["public.payments"] == 100
 
 
 @pytest.mark.slow

@@ -105,8 +105,17 @@ def atomic_write(path, data, mode=0o600, check_mode=False):
 
 
 def sha256_file(path, chunk_size=1024 * 1024):
+    """Hex sha256 of a file, read unbuffered into one reusable buffer (no allocation or copy per chunk).
+
+    Both ``readinto`` and ``update`` on large chunks release the GIL, so hashing in a thread overlaps other work.
+    """
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(chunk_size), b""):
-            digest.update(chunk)
+    buffer = bytearray(chunk_size)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as handle:
+        while True:
+            size = handle.readinto(buffer)
+            if not size:
+                break
+            digest.update(view[:size])
     return digest.hexdigest()

@@ -18,7 +18,7 @@ from ansible_collections.facturino.release.plugins.module_utils.common.fileio im
 from ansible_collections.facturino.release.plugins.module_utils.postgres import catalog, manifest as mf
 from ansible_collections.facturino.release.plugins.module_utils.postgres.connection import connect, query
 from ansible_collections.facturino.release.plugins.module_utils.postgres.errors_map import tool_failure
-from ansible_collections.facturino.release.plugins.module_utils.postgres.verify import structure_check
+from ansible_collections.facturino.release.plugins.module_utils.postgres.verify import BackgroundChecksum, structure_check
 
 
 class _Counter(threading.Thread):
@@ -94,22 +94,26 @@ def dump_database(runner, tools, conn, dest, name, label, fmt="custom", compress
                        "row_counts_wait_s": round(time.monotonic() - mark, 3)}
             if counter.error is not None:
                 raise counter.error
+            # the checksum (in a thread) overlaps the structure check
             mark = time.monotonic()
-            checksum, files = mf.checksum_of(tmp.temp_path)
-            size = mf.dump_size(tmp.temp_path)
+            hashing = BackgroundChecksum(tmp.temp_path)
+            hashing.start()
+            try:
+                size = mf.dump_size(tmp.temp_path)
+                problem = structure_check(runner, tools, tmp.temp_path, fmt, len(tables)) if verify else None
+                timings["verify_s"] = round(time.monotonic() - mark, 3)
+            finally:
+                hashing.join()
+            checksum, files = hashing.result()
             timings["checksum_s"] = round(time.monotonic() - mark, 3)
             reasons = []
-            mark = time.monotonic()
-            if verify:
-                problem = structure_check(runner, tools, tmp.temp_path, fmt, len(tables))
-                if problem:
-                    raise BackupError("the new dump failed its verification (%s); it was discarded" % problem,
-                                      hint="rerun; if it repeats, check the disk and the pg_dump/pg_restore versions")
+            if problem:
+                raise BackupError("the new dump failed its verification (%s); it was discarded" % problem,
+                                  hint="rerun; if it repeats, check the disk and the pg_dump/pg_restore versions")
             # the previous manifest goes first, so a crash below leaves an 'incomplete' backup, never a wrong manifest
             for stale in (mf.manifest_path(path), mf.checksum_path(path)):
                 if os.path.exists(stale):
                     os.unlink(stale)
-            timings["verify_s"] = round(time.monotonic() - mark, 3)
             mark = time.monotonic()
             tmp.commit()
             timings["commit_s"] = round(time.monotonic() - mark, 3)

@@ -7,20 +7,96 @@ from __future__ import annotations
 
 import binascii
 import os
+import re
 import time
 
-from ansible_collections.facturino.release.plugins.module_utils.common.errors import BackupError
+from ansible_collections.facturino.release.plugins.module_utils.common.errors import BackupError, DatabaseError
 from ansible_collections.facturino.release.plugins.module_utils.postgres import catalog
 from ansible_collections.facturino.release.plugins.module_utils.postgres.connection import connect
 from ansible_collections.facturino.release.plugins.module_utils.postgres.errors_map import tool_failure
 from ansible_collections.facturino.release.plugins.module_utils.postgres.verify import compare_counts
 
 
-def restore_argv(tools, path, fmt, dbname, jobs=1, clean=False, no_owner=False):
+# CREATE statements of relations as pg_dump writes them: one per line, names quoted only where needed
+_IDENT = r'(?:"(?:[^"]|"")+"|[^\s."(;]+)'
+CREATE_RE = re.compile(r'^CREATE (?:OR REPLACE )?(?:UNLOGGED )?(?:FOREIGN )?(?:MATERIALIZED )?(?:TABLE|VIEW|SEQUENCE) '
+                       r'(%s)\.(%s)(?:\s|\(|;|$)' % (_IDENT, _IDENT))
+
+
+def _unquote(ident):
+    return ident[1:-1].replace('""', '"') if ident.startswith('"') else ident
+
+
+def created_relations(lines):
+    """{(schema, name)} of the tables, views, materialized views and sequences that ``lines`` of dump SQL create."""
+    found = set()
+    for line in lines:
+        match = CREATE_RE.match(line)
+        if match:
+            found.add((_unquote(match.group(1)), _unquote(match.group(2))))
+    return found
+
+
+def dump_relations(runner, tools, path, fmt):
+    """The relations a dump contains, from its schema part (``pg_restore --section=pre-data``, or the plain file
+    up to its first data)."""
     if fmt == "plain":
-        if path.endswith(".gz"):
-            raise BackupError("cannot restore the compressed plain dump %s directly" % path,
-                              hint="gunzip it first, or dump with format=custom")
+        head = []
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("COPY ") or line.startswith("-- Data for Name: "):
+                    break
+                head.append(line)
+        return created_relations(head)
+    result = runner.run([tools.path("pg_restore"), "--section=pre-data", "--file=-", path])
+    if result.rc != 0:
+        last = (result.stderr or "").strip().splitlines()
+        raise BackupError("cannot read the schema of %s: %s" % (path, last[-1] if last else "exit %s" % result.rc),
+                          hint="verify the backup (state=verified)")
+    return created_relations(result.stdout.splitlines())
+
+
+def plan_clean(runner, tools, conn, path, fmt):
+    """What ``clean`` drops before restoring: relations in the target that the dump does not contain.
+
+    They can depend on the dump's tables (a foreign key, a view) and would make ``pg_restore --clean`` fail on the
+    dump's DROP TABLE. Returns {"relations": [{"name", "kind"}], "cascade": [descriptions], "drop": [(qname, relkind)]}.
+    """
+    in_dump = dump_relations(runner, tools, path, fmt)
+    handle = connect(conn)
+    try:
+        extra = [(oid, qname, kind) for oid, schema, name, qname, kind in catalog.relations(handle)
+                 if (schema, name) not in in_dump]
+        cascade = catalog.cascade_dependents(handle, [oid for oid, _qname, _kind in extra]) if extra else []
+    finally:
+        handle.close()
+    return {"relations": [{"name": qname, "kind": catalog.RELKIND_NAMES[kind]} for _oid, qname, kind in extra],
+            "cascade": cascade, "drop": [(qname, kind) for _oid, qname, kind in extra]}
+
+
+def drop_extra(conn, plan):
+    """Drop the relations of ``plan`` (one transaction, CASCADE); returns the statements run."""
+    handle = connect(conn)
+    try:
+        return catalog.drop_relations(handle, plan["drop"])
+    except DatabaseError as error:
+        raise BackupError("could not drop the relations of %s that the dump does not contain (%s): %s; nothing was "
+                          "dropped or restored" % (conn.dbname, ", ".join(name for name, _kind in plan["drop"][:10]),
+                                                   error.message),
+                          hint="check that the user owns them and that no session holds locks on them")
+    finally:
+        handle.close()
+
+
+def check_restorable(path, fmt):
+    if fmt == "plain" and path.endswith(".gz"):
+        raise BackupError("cannot restore the compressed plain dump %s directly" % path,
+                          hint="gunzip it first, or dump with format=custom")
+
+
+def restore_argv(tools, path, fmt, dbname, jobs=1, clean=False, no_owner=False):
+    check_restorable(path, fmt)
+    if fmt == "plain":
         # one transaction: a failing statement leaves the target as it was
         return [tools.path("psql"), "--no-password", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
                 "--single-transaction", "--output=/dev/null", "--file=%s" % path, "--dbname=%s" % dbname]

@@ -15,16 +15,26 @@ import os
 import shutil
 import tempfile
 
-from ansible_collections.facturino.release.plugins.module_utils.common.errors import BackupError, InvalidInputError
+from ansible_collections.facturino.release.plugins.module_utils.common.errors import (
+    BackupError,
+    DatabaseError,
+    InvalidInputError,
+)
 from ansible_collections.facturino.release.plugins.module_utils.postgres import catalog, listing, manifest as mf
 from ansible_collections.facturino.release.plugins.module_utils.postgres import retention, s3
 from ansible_collections.facturino.release.plugins.module_utils.postgres.connection import connect, conn_params_from_options
 from ansible_collections.facturino.release.plugins.module_utils.postgres.dump import dump_database
-from ansible_collections.facturino.release.plugins.module_utils.postgres.restore import restore_into, restore_test
+from ansible_collections.facturino.release.plugins.module_utils.postgres.restore import (
+    check_restorable,
+    drop_extra,
+    plan_clean,
+    restore_into,
+    restore_test,
+)
 from ansible_collections.facturino.release.plugins.module_utils.postgres.tools import Tools
 from ansible_collections.facturino.release.plugins.module_utils.postgres.verify import integrity_reasons, verify_backup
 
-DEFAULT_COMPRESSION = 1  # measured: gzip 1 is 2.4-2.8x faster than pg_dump's default 6 for 10-14% more bytes
+DEFAULT_COMPRESSION = 1  # measured: gzip 1 is 2.4-2.8x faster than pg_dump's default 6 for 10-38% more bytes
 
 
 def summary(path, manifest):
@@ -200,8 +210,10 @@ def restored(params, runner, check_mode=False, diff=False, warn=None):
     if not ok:
         raise BackupError("refusing to restore from %s: %s" % (path, "; ".join(reasons)),
                           hint="restore from a verified backup (state=listed shows them)", dump_path=path, reasons=reasons)
+    check_restorable(path, manifest["format"])
     tool = "psql" if manifest["format"] == "plain" else "pg_restore"
     created = not catalog.database_exists(conn, params["maintenance_db"], conn.dbname)
+    plan = None
     if not created:
         handle = connect(conn)
         try:
@@ -215,10 +227,18 @@ def restored(params, runner, check_mode=False, diff=False, warn=None):
             raise BackupError("refusing to restore into %s: it is not empty (%d objects)" % (conn.dbname, objects),
                               hint="set clean: true to drop and recreate the dump's objects (add safety_backup: true "
                                    "to dump the target first), or restore into an empty database", dump_path=path)
+        if objects:
+            # relations the dump lacks (e.g. created by a migration after the dump) go first: a foreign key or view
+            # of theirs on a dumped table would make the restore's DROP TABLE fail
+            plan = plan_clean(runner, tools, conn, path, manifest["format"])
     result = summary(path, manifest)
-    result.update(target_dbname=conn.dbname, database_created=created)
+    result.update(target_dbname=conn.dbname, database_created=created,
+                  dropped_relations=plan["relations"] if plan else [], dropped_cascade=plan["cascade"] if plan else [])
     if check_mode:
-        result.update(changed=True, msg="would restore %s into %s" % (path, conn.dbname))
+        dropping = " after dropping %d relation(s) the dump does not contain (%s)" % (
+            len(result["dropped_relations"]), ", ".join(r["name"] for r in result["dropped_relations"][:10])) \
+            if result["dropped_relations"] else ""
+        result.update(changed=True, msg="would restore %s into %s%s" % (path, conn.dbname, dropping))
         return result
     if created:
         catalog.create_database(conn, params["maintenance_db"], conn.dbname)
@@ -231,12 +251,26 @@ def restored(params, runner, check_mode=False, diff=False, warn=None):
         safety = dump_database(runner, tools, conn, safety_dest, safety_name, "pre_restore_" + stamp, "custom",
                                DEFAULT_COMPRESSION, 1, True, params.get("timeout"))
         result["safety_backup"] = summary(os.path.join(safety_dest, safety_name), safety)
-    out = restore_into(runner, tools, conn, path, manifest, jobs=params.get("jobs") or 1, clean=params["clean"],
-                       no_owner=params["no_owner"], timeout=params.get("timeout"))
+    if plan and plan["drop"]:
+        drop_extra(conn, plan)
+    try:
+        out = restore_into(runner, tools, conn, path, manifest, jobs=params.get("jobs") or 1, clean=params["clean"],
+                           no_owner=params["no_owner"], timeout=params.get("timeout"))
+    except (BackupError, DatabaseError) as error:  # the relations are gone: say so, and where they are kept
+        if plan and plan["drop"]:
+            error.message += " (the %d relation(s) the dump does not contain were already dropped: %s)" % (
+                len(plan["drop"]), ", ".join(name for name, _kind in plan["drop"][:10]))
+            if result.get("safety_backup"):
+                error.hint = "%s; the target as it was before is in the safety backup %s" % (
+                    (error.hint or "check the error").rstrip("."), result["safety_backup"]["dump_path"])
+            error.result.update(dropped_relations=result["dropped_relations"], dropped_cascade=result["dropped_cascade"],
+                                safety_backup=result.get("safety_backup"))
+        raise
     result.update(out)
+    dropped = " after dropping %d relation(s) the dump does not contain" % len(plan["drop"]) if plan and plan["drop"] else ""
     result.update(changed=True, row_counts_match=True,
-                  msg="restored %s into %s; %d tables match the manifest's row counts"
-                  % (path, conn.dbname, len(out["row_counts"])))
+                  msg="restored %s into %s%s; %d tables match the manifest's row counts"
+                  % (path, conn.dbname, dropped, len(out["row_counts"])))
     if out["extra_tables"] and warn:
         warn("%s still has tables the dump does not contain: %s" % (conn.dbname, ", ".join(out["extra_tables"][:20])))
     return result

@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
-import gzip
 import os
-import zlib
+import threading
 
 from ansible_collections.facturino.release.plugins.module_utils.postgres.manifest import checksum_of, dump_size
 
@@ -18,6 +17,8 @@ TAIL_BYTES = 4096
 def plain_is_complete(path):
     """pg_dump ends every plain dump with a trailer line; a truncated file lacks it."""
     if path.endswith(".gz"):
+        import gzip  # pylint: disable=import-outside-toplevel
+        import zlib  # pylint: disable=import-outside-toplevel
         try:
             tail = b""
             with gzip.open(path, "rb") as handle:
@@ -46,8 +47,33 @@ def structure_check(runner, tools, path, fmt, expected_tables=None):
     return None
 
 
-def integrity_reasons(path, manifest):
-    """Presence, size and checksum against the manifest; each problem is one reason naming the file."""
+class BackgroundChecksum(threading.Thread):
+    """``checksum_of(path)`` in a thread: reading and hashing release the GIL, so it overlaps a pg_restore run."""
+
+    def __init__(self, path):
+        super().__init__(daemon=True)
+        self.path = path
+        self.value = None
+        self.error = None
+
+    def run(self):
+        try:
+            self.value = checksum_of(self.path)
+        except Exception as error:  # pylint: disable=broad-except
+            self.error = error  # raised in the caller's thread by result()
+
+    def result(self):
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def integrity_reasons(path, manifest, digest=None):
+    """Presence, size and checksum against the manifest; each problem is one reason naming the file.
+
+    ``digest`` is a ``checksum_of(path)`` result computed already (for example by :class:`BackgroundChecksum`).
+    """
     if manifest is None:
         return ["%s has no manifest: the dump never completed or the manifest was removed" % path]
     if not os.path.exists(path):
@@ -57,7 +83,7 @@ def integrity_reasons(path, manifest):
     if size != manifest.get("size_bytes"):
         kind = "truncated" if size < (manifest.get("size_bytes") or 0) else "changed size"
         reasons.append("%s is %s: %d bytes, the manifest says %s" % (path, kind, size, manifest.get("size_bytes")))
-    checksum, files = checksum_of(path)
+    checksum, files = digest if digest is not None else checksum_of(path)
     expected = (manifest.get("checksum") or {}).get("value")
     if checksum != expected:
         if files is not None and manifest.get("files"):
@@ -70,11 +96,22 @@ def integrity_reasons(path, manifest):
 
 
 def verify_backup(runner, tools, path, manifest):
-    """(verified, reasons, checks) without touching any database."""
-    reasons = integrity_reasons(path, manifest)
+    """(verified, reasons, checks) without touching any database.
+
+    The checksum runs in a thread while ``pg_restore --list`` (or the plain trailer check) runs, so verification
+    costs about the hashing alone. The structure result counts only when size and checksum are right.
+    """
     checks = ["manifest", "size", "checksum"]
-    if not reasons:
+    if manifest is None or not os.path.exists(path):
+        return False, integrity_reasons(path, manifest), checks
+    hashing = BackgroundChecksum(path)
+    hashing.start()
+    try:
         problem = structure_check(runner, tools, path, manifest.get("format"), len(manifest.get("row_counts") or {}))
+    finally:
+        hashing.join()
+    reasons = integrity_reasons(path, manifest, hashing.result())
+    if not reasons:
         checks.append("pg_restore --list" if manifest.get("format") != "plain" else "plain trailer")
         if problem:
             reasons.append(problem)

@@ -1,8 +1,9 @@
+import hashlib
 import os
 
 import pytest
 
-from ansible_collections.facturino.release.plugins.module_utils.common.fileio import AtomicFile, atomic_write
+from ansible_collections.facturino.release.plugins.module_utils.common.fileio import AtomicFile, atomic_write, sha256_file
 
 
 def test_atomic_write_reports_change_and_idempotence(tmp_path):
@@ -50,3 +51,12 @@ def test_directory_commit_replaces_an_existing_directory(tmp_path):
         tmp.commit()
     assert sorted(os.listdir(target)) == ["toc.dat"]
     assert os.listdir(tmp_path) == ["dump.dir"]
+
+
+@pytest.mark.parametrize("size", [0, 1, 1024 * 1024 - 1, 1024 * 1024, 3 * 1024 * 1024 + 17])
+def test_sha256_file_matches_hashlib_across_buffer_boundaries(tmp_path, size):
+    data = bytes((i * 7 + i // 251) % 256 for i in range(size))
+    path = tmp_path / "blob"
+    path.write_bytes(data)
+    assert sha256_file(str(path)) == hashlib.sha256(data).hexdigest()
+    assert sha256_file(str(path), chunk_size=4096) == hashlib.sha256(data).hexdigest()

@@ -1,11 +1,14 @@
 import hashlib
 import os
 
+from ansible_collections.facturino.release.plugins.module_utils.common.process import CommandResult
 from ansible_collections.facturino.release.plugins.module_utils.postgres import manifest as mf
+from ansible_collections.facturino.release.plugins.module_utils.postgres.tools import Tools
 from ansible_collections.facturino.release.plugins.module_utils.postgres.verify import (
     compare_counts,
     integrity_reasons,
     plain_is_complete,
+    verify_backup,
 )
 
 
@@ -71,3 +74,55 @@ def test_plain_trailer_detects_truncation(tmp_path):
 def test_compare_counts_lists_each_difference():
     assert compare_counts({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 0}) == [
         {"table": "b", "expected": 2, "actual": 3}, {"table": "c", "expected": None, "actual": 0}]
+
+
+class ListRunner:
+    """pg_restore --list that succeeds (one TABLE DATA entry) or fails."""
+
+    def __init__(self, rc=0):
+        self.rc = rc
+        self.calls = 0
+
+    def which(self, name):
+        return "/usr/bin/" + name
+
+    def run(self, argv, env=None, cwd=None, timeout=None, data=None):
+        self.calls += 1
+        if self.rc:
+            return CommandResult(argv, self.rc, "", "pg_restore: error: could not read input file\n", 1.0)
+        return CommandResult(argv, 0, ";\n3001; 0 16390 TABLE DATA public t postgres\n", "", 1.0)
+
+
+def test_verify_backup_runs_checksum_and_list_and_passes(tmp_path):
+    path, manifest = make_backup(tmp_path)
+    manifest["row_counts"] = {"public.t": 3}
+    runner = ListRunner()
+    assert verify_backup(runner, Tools(runner), path, manifest) == (
+        True, [], ["manifest", "size", "checksum", "pg_restore --list"])
+    assert runner.calls == 1
+
+
+def test_verify_backup_reports_the_checksum_not_the_list_of_a_corrupt_file(tmp_path):
+    path, manifest = make_backup(tmp_path)
+    manifest["row_counts"] = {"public.t": 3}
+    with open(path, "r+b") as handle:
+        handle.seek(100)
+        handle.write(b"X")
+    runner = ListRunner(rc=1)
+    ok, reasons, checks = verify_backup(runner, Tools(runner), path, manifest)
+    assert not ok and len(reasons) == 1 and "sha256 mismatch" in reasons[0]
+    assert checks == ["manifest", "size", "checksum"]
+
+
+def test_verify_backup_reports_an_unreadable_archive_with_a_good_checksum(tmp_path):
+    path, manifest = make_backup(tmp_path)
+    runner = ListRunner(rc=1)
+    ok, reasons, _checks = verify_backup(runner, Tools(runner), path, manifest)
+    assert not ok and reasons == ["pg_restore --list cannot read the archive: pg_restore: error: could not read input file"]
+
+
+def test_verify_backup_without_manifest_runs_nothing(tmp_path):
+    path, _manifest = make_backup(tmp_path)
+    runner = ListRunner()
+    ok, reasons, _checks = verify_backup(runner, Tools(runner), path, None)
+    assert not ok and "no manifest" in reasons[0] and runner.calls == 0
