@@ -234,9 +234,22 @@ options:
         elements: str
         choices: [error_rate_pct, p95_ms, consecutive_failures, inaccessible_after]
         default: [error_rate_pct, inaccessible_after]
+      windows:
+        description:
+          - Consecutive windows of O(monitor.duration) seconds in this one task, each judged on its own; the watch
+            ends at the first V(rollback) window. Meant for a watch that runs in the background (C(async)) while
+            other work goes on; in the foreground, loop over one-window tasks so that progress shows.
+        type: int
+        default: 1
+      stop_file:
+        description:
+          - The watch ends early, before its next sample, once this file exists (RV(stopped) is then true). A release
+            that fails while a background watch runs creates it, so the watch does not outlive the release.
+        type: path
 notes:
   - A bounded window is one task. Watch the runbook's first hour as a loop of windows (for example 12 windows of
-    300 s) so that progress shows after each, and stop the loop on V(rollback).
+    300 s) so that progress shows after each, and stop the loop on V(rollback); or as one background task with
+    O(monitor.windows), collected with C(async_status).
 seealso:
   - module: ansible.builtin.uri
 """
@@ -429,10 +442,21 @@ checks:
       sample: {"ok": true, "status": 302, "latency_ms": 35.2, "redirect": "/admin/dashboard",
                "logout": {"ok": true, "status": 302, "redirect": "/admin/login"}}
 verdict:
-  description: V(healthy), V(degraded) (investigate) or V(rollback), from the window's thresholds.
+  description: V(healthy), V(degraded) (investigate) or V(rollback), from the window's thresholds (the worst window's).
   returned: with monitor
   type: str
   sample: healthy
+windows:
+  description: Every window sampled, in order, each with C(index), C(verdict), C(verdict_reasons) and C(monitor) (as RV(monitor)).
+  returned: with monitor
+  type: list
+  elements: dict
+  sample: [{"index": 1, "verdict": "healthy", "verdict_reasons": [], "monitor": {"samples": 120, "errors": 0}}]
+stopped:
+  description: Whether the watch ended early because O(monitor.stop_file) appeared.
+  returned: with monitor
+  type: bool
+  sample: false
 verdict_reasons:
   description: Every breached threshold (threshold, endpoint or null for app level, limit, actual, comparison, action, message).
   returned: with monitor
@@ -441,7 +465,7 @@ verdict_reasons:
   sample: [{"threshold": "error_rate_pct", "endpoint": "health", "limit": 5.0, "actual": 25.0, "comparison": ">",
             "action": "rollback", "message": "endpoint health: error_rate_pct 25.0 > 5.0"}]
 monitor:
-  description: The window's statistics.
+  description: The window's statistics (the last window's with O(monitor.windows) above 1).
   returned: with monitor
   type: dict
   contains:

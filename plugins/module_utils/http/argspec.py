@@ -52,6 +52,8 @@ MONITOR_SPEC = dict(
     thresholds=dict(type="dict", options=THRESHOLDS_SPEC),
     rollback_on=dict(type="list", elements="str", choices=THRESHOLD_NAMES,
                      default=["error_rate_pct", "inaccessible_after"]),
+    windows=dict(type="int", default=1),
+    stop_file=dict(type="path"),
 )
 
 

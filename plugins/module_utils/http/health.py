@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import unquote, urlsplit
 
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import HealthCheckFailedError
@@ -30,17 +31,50 @@ def _gate_message(result):
     return "%d of %d checks failed after %d attempt(s): %s" % (len(bad), len(checks), result["attempts"], "; ".join(parts))
 
 
-def run_monitor(endpoints, monitor, clock, runner):
+def run_window(endpoints, monitor, clock, runner, should_stop=None):
     names = [ep.check.name for ep in endpoints]
-    ticks, window_end = sample_window(endpoints, monitor.duration, monitor.interval, clock, runner)
+    ticks, window_end = sample_window(endpoints, monitor.duration, monitor.interval, clock, runner,
+                                      should_stop=should_stop)
     stats = window_stats(ticks, names, window_end)
     verdict, reasons = decide(stats, monitor.thresholds, monitor.rollback_on)
     stats.update(duration_s=monitor.duration, interval_s=monitor.interval, window_s=round(window_end, 3),
                  thresholds=dict(monitor.thresholds), rollback_on=list(monitor.rollback_on))
-    msg = "window of %s s, %d samples: %s" % (monitor.duration, stats["samples"], verdict)
+    return {"monitor": stats, "verdict": verdict, "verdict_reasons": reasons}
+
+
+VERDICT_ORDER = ("healthy", "degraded", "rollback")
+
+
+def run_monitor(endpoints, monitor, clock, runner):
+    """``monitor.windows`` consecutive windows; the watch ends at the first V(rollback) or once ``stop_file`` exists.
+
+    The top-level verdict is the worst window's; ``monitor`` holds the last window's statistics.
+    """
+    stop_file = monitor.stop_file
+    should_stop = (lambda: os.path.exists(stop_file)) if stop_file else None
+    windows = []
+    started = clock.monotonic()
+    for index in range(1, monitor.windows + 1):
+        # Window k covers [(k-1)*duration, k*duration) of the watch, whenever its last sample ended.
+        idle = (index - 1) * monitor.duration - (clock.monotonic() - started)
+        if idle > 0:
+            clock.sleep(idle)
+        window = dict(run_window(endpoints, monitor, clock, runner, should_stop), index=index)
+        windows.append(window)
+        if window["verdict"] == "rollback" or (should_stop is not None and should_stop()):
+            break
+    worst = max(windows, key=lambda w: VERDICT_ORDER.index(w["verdict"]))
+    reasons = [r for w in windows for r in w["verdict_reasons"]]
+    last = windows[-1]["monitor"]
+    stopped = bool(should_stop is not None and should_stop())
+    msg = "%d window(s) of %s s, %d samples: %s" % (len(windows), monitor.duration,
+                                                   sum(w["monitor"]["samples"] for w in windows), worst["verdict"])
     if reasons:
         msg += " (%s)" % "; ".join(r["message"] for r in reasons)
-    return {"monitor": stats, "verdict": verdict, "verdict_reasons": reasons, "msg": msg}
+    if stopped:
+        msg += "; stopped early (%s exists)" % stop_file
+    return {"monitor": last, "verdict": worst["verdict"], "verdict_reasons": reasons, "windows": windows,
+            "stopped": stopped, "msg": msg}
 
 
 def run(params, clock=None):

@@ -21,11 +21,12 @@ def to_sample(t, outcome):
                   error=summarize(outcome.failures))
 
 
-def sample_window(endpoints, duration, interval, clock, runner, on_tick=None):
+def sample_window(endpoints, duration, interval, clock, runner, on_tick=None, should_stop=None):
     """Returns ``(ticks, window_end)``; ticks are ``[(t, [Sample per endpoint])]``.
 
     In the window a sample fails on a transport error or a failed status/body/login assertion;
     ``max_latency_ms`` is not applied (latency is judged by the p95 threshold).
+    ``should_stop`` is asked before every tick; when it answers true the window ends there (``window_end`` = now).
     """
     started = clock.monotonic()
     due = 0.0
@@ -34,6 +35,8 @@ def sample_window(endpoints, duration, interval, clock, runner, on_tick=None):
         wait = due - (clock.monotonic() - started)
         if wait > 0:
             clock.sleep(wait)
+        if should_stop is not None and should_stop():
+            return ticks, round(clock.monotonic() - started, 3)
         t = round(clock.monotonic() - started, 3)
         outcomes = runner.map(lambda ep: ep.run(apply_latency=False), endpoints)
         ticks.append((t, [to_sample(t, o) for o in outcomes]))

@@ -58,12 +58,14 @@ class CheckSpec:
 
 
 class MonitorSpec:
-    def __init__(self, duration, interval, endpoints, thresholds, rollback_on):
-        self.duration = duration
+    def __init__(self, duration, interval, endpoints, thresholds, rollback_on, windows=1, stop_file=None):
+        self.duration = duration            # of one window
         self.interval = interval
         self.endpoints = endpoints          # names of checks to sample
         self.thresholds = thresholds        # name -> limit (None = off)
         self.rollback_on = list(rollback_on)
+        self.windows = windows              # consecutive windows in this task
+        self.stop_file = stop_file          # the watch ends early once this path exists
 
     @property
     def planned_samples(self):
@@ -229,7 +231,11 @@ def parse_monitor(raw, checks):
     rollback_on = raw.get("rollback_on")
     if rollback_on is None:
         rollback_on = ["error_rate_pct", "inaccessible_after"]
-    return MonitorSpec(duration, interval, list(endpoints), th, rollback_on)
+    windows = raw.get("windows")
+    windows = 1 if windows is None else int(windows)
+    if windows < 1:
+        _bad("monitor: windows must be at least 1, got %s" % windows, "e.g. windows: 12 with duration: 300 for an hour")
+    return MonitorSpec(duration, interval, list(endpoints), th, rollback_on, windows, raw.get("stop_file") or None)
 
 
 def _check_thresholds(th, samples, duration, endpoints):

@@ -116,3 +116,48 @@ def test_ticks_keep_cadence_and_late_ticks_are_not_made_up():
     clock = FakeClock()
     ticks, end = sample_window([_Stub(clock, 7.0)], 30, 5, clock, Runner(1))
     assert [tick[0] for tick in ticks] == [0, 7, 14, 21, 28] and end == 30
+
+
+def test_windows_are_judged_one_by_one_and_the_watch_ends_at_the_first_rollback(server, key):
+    # 4 samples per window: window 1 healthy, window 2 loses 2 of 4 (rollback), window 3 is never sampled.
+    codes = ",".join(["200"] * 4 + ["200", "500", "500", "200"] + ["200"] * 4)
+    clock = FakeClock()
+    result = window(server.url, [{"name": "app", "url": "/sequence/%s?codes=%s" % (key, codes)}], clock=clock,
+                    duration=20, interval=5, windows=3)
+    assert [(w["index"], w["verdict"], w["monitor"]["samples"]) for w in result["windows"]] == [
+        (1, "healthy", 4), (2, "rollback", 4)]
+    assert result["verdict"] == "rollback" and result["monitor"]["errors"] == 2 and result["stopped"] is False
+    assert clock.now == 35.0  # window 2 started at 20 s, when window 1 ended, and sampled until 35 s
+
+
+def test_worst_window_decides_and_the_last_window_is_reported(server, key):
+    result = window(server.url, [{"name": "slow", "url": "/slow?ms=120"}], duration=2, interval=1, windows=2,
+                    thresholds={"p95_ms": 100})
+    assert [w["verdict"] for w in result["windows"]] == ["degraded", "degraded"]
+    assert result["verdict"] == "degraded" and len(result["verdict_reasons"]) == 2
+    assert result["monitor"] is result["windows"][-1]["monitor"]
+
+
+def test_stop_file_ends_the_watch_before_the_next_sample(server, tmp_path):
+    stop = tmp_path / "watch.stop"
+    clock = FakeClock()
+    original_sleep = clock.sleep
+
+    def sleep(seconds):
+        original_sleep(seconds)
+        if clock.now >= 12:
+            stop.write_text("")
+
+    clock.sleep = sleep
+    result = window(server.url, [{"name": "health", "url": "/health"}], clock=clock, duration=10, interval=5,
+                    windows=6, stop_file=str(stop))
+    assert result["stopped"] is True and len(result["windows"]) == 2
+    assert [w["monitor"]["samples"] for w in result["windows"]] == [2, 1]
+    assert result["windows"][1]["monitor"]["window_s"] == 5.0 and "stopped early" in result["msg"]
+
+
+def test_windows_below_one_is_refused(server):
+    import pytest  # noqa: PLC0415
+    from ansible_collections.facturino.release.plugins.module_utils.common.errors import InvalidInputError  # noqa: PLC0415
+    with pytest.raises(InvalidInputError, match="windows must be at least 1"):
+        window(server.url, [{"name": "health", "url": "/health"}], windows=0)
