@@ -12,7 +12,7 @@ version_added: 1.0.0
 description:
   - Replaces C(railway up), C(railway logs), C(railway redeploy), C(railway domain), C(railway variables set) and
     the dashboard's rollback button.
-  - Waits by polling the C(deployment) query only (one request per poll), with capped exponential backoff (2 s rising to O(poll_interval_max)),
+  - Waits by polling the C(deployment) query only (one request per poll), with capped exponential backoff (1 s rising to O(poll_interval_max)),
     and returns the status timeline, since a module cannot stream progress.
   - Statuses C(SUCCESS) and C(SLEEPING) are success; C(FAILED) and C(CRASHED) fail with the tail of the build and
     deploy logs; C(SKIPPED) and C(REMOVED) fail saying what happened; C(NEEDS_APPROVAL) fails unless O(approve=true);
@@ -95,8 +95,9 @@ options:
     default: 0
   poll_interval_max:
     description:
-      - Longest pause between two status polls, in seconds. Polls start 2 s apart and grow by half each time.
-    type: int
+      - Longest pause between two status polls, in seconds. Polls start 1 s apart (or this far apart when it is
+        shorter) and grow by half each time.
+    type: float
     default: 15
   log_lines:
     description:

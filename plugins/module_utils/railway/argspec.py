@@ -44,7 +44,7 @@ def railway_deploy_argument_spec():
         wait={"type": "bool", "default": True},
         approve={"type": "bool", "default": False},
         stable_for={"type": "int", "default": 0},
-        poll_interval_max={"type": "int", "default": 15},
+        poll_interval_max={"type": "float", "default": 15},
         log_lines={"type": "int", "default": 40},
         limit={"type": "int"},
         filter={"type": "str"},

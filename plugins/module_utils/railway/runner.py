@@ -93,6 +93,9 @@ def _validate(params):
     sha = params.get("commit_sha")
     if sha and not SHA_RE.match(sha):
         raise InvalidInputError("commit_sha %r is not a commit hash" % sha, hint="give 7 to 40 hex digits of the commit")
+    if params.get("poll_interval_max", 15) <= 0:
+        raise InvalidInputError("poll_interval_max must be above 0 seconds, got %s" % params["poll_interval_max"],
+                                hint="e.g. poll_interval_max: 15 (Railway), 0.5 (the sandbox's emulator)")
 
 
 def _waiter(ctx, client):

@@ -28,7 +28,7 @@ class WaitOutcome:
 class DeploymentWaiter:
     """Polls a deployment until it is terminal (or, with ``stable_for``, has stayed successful that long)."""
 
-    def __init__(self, client, timeout=600, approve=False, clock=None, poll_initial=2.0, poll_max=15.0, stable_for=0):
+    def __init__(self, client, timeout=600, approve=False, clock=None, poll_initial=1.0, poll_max=15.0, stable_for=0):
         self.client = client
         self.timeout = timeout
         self.approve = approve

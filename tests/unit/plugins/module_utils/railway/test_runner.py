@@ -195,7 +195,7 @@ def test_five_minute_deploy_stays_within_request_budget(railway):
     assert result["status"] == "SUCCESS" and result["duration_s"] >= 300
     assert result["api_requests"] <= 60, result["api_requests"]  # Hobby: 1000 requests an hour
     assert result["api_requests"] == len(railway.requests)
-    assert max(clock.sleeps) == 15 and clock.sleeps[0] == 2
+    assert max(clock.sleeps) == 15 and clock.sleeps[0] == 1
 
 
 def test_request_budget_stops_polling(railway):
@@ -313,6 +313,26 @@ def test_bad_commit_sha_is_rejected_before_any_request(railway):
     with pytest.raises(InvalidInputError):
         execute(railway, state="deployed", commit_sha="main; rm -rf /")
     assert railway.requests == []
+
+
+def test_non_positive_poll_interval_is_rejected_before_any_request(railway):
+    with pytest.raises(InvalidInputError, match="poll_interval_max must be above 0"):
+        execute(railway, state="deployed", commit_sha=NEW, poll_interval_max=0)
+    assert railway.requests == []
+
+
+def test_half_second_polls_for_a_fast_platform(railway):
+    clock = FakeClock()
+    real = railway.op_Deployment
+
+    def four_second_build(variables):
+        answer = real(variables)
+        answer["deployment"]["status"] = "SUCCESS" if clock.now >= 4 else "BUILDING"
+        return answer
+
+    railway.op_Deployment = four_second_build
+    result = execute(railway, clock=clock, state="deployed", commit_sha=NEW, poll_interval_max=0.5)
+    assert set(clock.sleeps) == {0.5} and result["duration_s"] == 4.0
 
 
 # -- rollback and friends -------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def test_poll_backoff_grows_from_2_to_15_seconds():
     clock = FakeClock()
     waiter = DeploymentWaiter(Polls(["BUILDING"] * 9 + ["SUCCESS"]), timeout=600, clock=clock)
     outcome = waiter.wait("d1")
-    assert clock.sleeps == [2.0, 3.0, 4.5, 6.75, 10.125, 15.0, 15.0, 15.0, 15.0]
+    assert clock.sleeps == [1.0, 1.5, 2.25, 3.375, 5.0625, 7.59375, 11.390625, 15.0, 15.0]
     assert outcome.polls == 10 and outcome.status == "SUCCESS"
     assert [t["status"] for t in outcome.timeline] == ["BUILDING", "SUCCESS"]
 
