@@ -62,7 +62,8 @@ ISOLATED_TESTS := tests/sandbox/test_emulator_api.py tests/sandbox/test_emulator
 	tests/integration/test_pg_backup.py tests/integration/test_env_audit.py tests/integration/test_release_notify.py
 SHARED_TESTS := tests/sandbox/test_app.py tests/integration/test_artisan_in_ansible.py tests/integration/test_railway_deploy.py \
 	tests/integration/test_railway_deploy_info.py tests/integration/test_http_health.py \
-	tests/integration/test_release_scenarios.py tests/integration/test_release_runner.py
+	tests/integration/test_release_scenarios.py tests/integration/test_release_runner.py \
+	tests/integration/test_release_operations.py
 
 isolated-tests: sandbox-up
 	@$(ACTIVATE) && python -m pytest -q $(ISOLATED_TESTS) $(PYTEST_ARGS)

@@ -38,7 +38,7 @@ def reset():
 
 def run_shell(state, workdir):
     env = dict(os.environ, APP=state["app_repo"], API=state["api_url"], TOKEN=state["project_token"],
-               ENV_ID=state["environment_id"], SERVICE_ID=state["service_id"], DOMAIN=state["domain_url"],
+               PROJECT_ID=state["project_id"], ENV_ID=state["environment_id"], SERVICE_ID=state["service_id"], DOMAIN=state["domain_url"],
                DATABASE_URL=state["database_url"], BACKUPS=workdir, MONITOR_SECONDS="6", MONITOR_INTERVAL="0.5")
     started = time.monotonic()
     proc = subprocess.run(["bash", os.path.join(ROOT, "bench", "release_baseline.sh")], env=env, cwd=ROOT,

@@ -3,7 +3,7 @@
 # Same steps as playbooks/release.yml, far fewer checks: git, curl to Railway's GraphQL API, php artisan,
 # pg_dump, psql and curl. Inputs come from the environment (set by bench/release.py from sandbox.json).
 set -euo pipefail
-: "${APP:?}" "${API:?}" "${TOKEN:?}" "${ENV_ID:?}" "${SERVICE_ID:?}" "${DOMAIN:?}" "${DATABASE_URL:?}" "${BACKUPS:?}"
+: "${APP:?}" "${API:?}" "${TOKEN:?}" "${PROJECT_ID:?}" "${ENV_ID:?}" "${SERVICE_ID:?}" "${DOMAIN:?}" "${DATABASE_URL:?}" "${BACKUPS:?}"
 : "${TAG:=v1.0.0}" "${REF:=release/v1.0.0}" "${MONITOR_SECONDS:=6}" "${MONITOR_INTERVAL:=0.5}"
 gql() { curl -fsS "$API" -H "Project-Access-Token: $TOKEN" -H 'Content-Type: application/json' -d "$1"; }
 cd "$APP"
@@ -11,9 +11,17 @@ cd "$APP"
 test -z "$(git status --porcelain)"
 php artisan migrate:status --no-ansi > /dev/null || true
 git ls-tree --name-only "$REF" database/migrations/ | grep -q 2025_11_16_233237_add_two_factor_columns_to_users_table
+# Security checklist (the runbook's three commands)
+test -z "$(git log --all --full-history --source -- .env)"
+grep -qE '\.env$|\.env\..*|credentials|secrets' .gitignore
+! grep -r "password.*=" app/ config/ | grep -v "env(" | grep -v "config(" | grep -q .
+# 2. Environment preparation: `railway variables`, the production flags
+gql "{\"query\":\"query(\$p:String!,\$e:String!,\$s:String){variables(projectId:\$p,environmentId:\$e,serviceId:\$s)}\",\"variables\":{\"p\":\"$PROJECT_ID\",\"e\":\"$ENV_ID\",\"s\":\"$SERVICE_ID\"}}" \
+  | python3 -c 'import json,sys; v=json.load(sys.stdin)["data"]["variables"]; sys.exit(0 if v.get("APP_ENV")=="production" and v.get("APP_DEBUG")=="false" else 1)'
 # 3. Git tag
 git tag -a "$TAG" -m "Facturino $TAG - Production Release" "$REF"
 COMMIT=$(git rev-parse "$TAG^{commit}")
+git tag -l -n9 "$TAG" > /dev/null
 # 4. Railway deployment, polled every 2 s
 ID=$(gql "{\"query\":\"mutation(\$e:String!,\$s:String!,\$c:String){serviceInstanceDeployV2(environmentId:\$e,serviceId:\$s,commitSha:\$c)}\",\"variables\":{\"e\":\"$ENV_ID\",\"s\":\"$SERVICE_ID\",\"c\":\"$COMMIT\"}}" \
      | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["serviceInstanceDeployV2"])')
@@ -23,6 +31,8 @@ while :; do
   case "$STATUS" in SUCCESS) break ;; FAILED|CRASHED|REMOVED) echo "deploy $STATUS" >&2; exit 1 ;; esac
   sleep 2
 done
+logs() { gql "{\"query\":\"query(\$id:String!){deploymentLogs(deploymentId:\$id,limit:500){message}}\",\"variables\":{\"id\":\"$ID\"}}"; }
+logs | grep -cE "Build|Deploy|Error" > /dev/null || true
 # 5. Database migration (railway run -- php artisan ... = the checkout with the production environment)
 git -c advice.detachedHead=false checkout -q "$TAG"
 pg_dump -Fc -d "$DATABASE_URL" -f "$BACKUPS/backup_pre_$TAG.dump"
@@ -38,6 +48,7 @@ curl -fsS "$DOMAIN/admin/login" | grep -q 'Facturino logo'
 php artisan sandbox:dispatch --no-ansi > /dev/null
 php artisan queue:work --once --sleep=0 --no-ansi > /dev/null
 psql "$DATABASE_URL" -Atc "SELECT count(*) FROM users" > /dev/null
+ls -l "$BACKUPS" > /dev/null   # backup:list
 # 7. Cache clearing and optimisation
 for c in config:clear cache:clear route:clear view:clear config:cache route:cache view:cache optimize queue:restart; do
   php artisan "$c" --no-ansi > /dev/null
@@ -50,5 +61,6 @@ while python3 -c "import sys,time; sys.exit(0 if time.time() < $END else 1)"; do
   curl -s -o /dev/null "$DOMAIN/"
   sleep "$MONITOR_INTERVAL"
 done
+logs | grep -cE "ERROR|CRITICAL|Exception" > /dev/null || true
 git checkout -q -
 echo "baseline: released $TAG ($COMMIT) as deployment $ID"

@@ -28,6 +28,7 @@ class CallbackModule(CallbackBase):
         super().__init__()
         self._start = {}
         self._out = os.environ.get("TASK_TIMER_OUT")
+        self._origin = time.monotonic()
 
     def _write(self, result, status):
         task = result._task
@@ -37,6 +38,7 @@ class CallbackModule(CallbackBase):
         with open(self._out, "a", encoding="utf-8") as handle:
             handle.write(json.dumps({"task": task.get_name(), "action": task.action, "status": status,
                                      "seconds": round(time.monotonic() - began, 3),
+                                     "started": round(began - self._origin, 3),
                                      "item": bool(result._result.get("_ansible_item_result"))}) + "\n")
         if result._result.get("_ansible_item_result"):
             self._start[task._uuid] = time.monotonic()

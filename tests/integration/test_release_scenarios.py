@@ -233,3 +233,8 @@ def test_scenario6_check_mode_changes_nothing(sandbox, tmp_path):
     assert doc["sections"]["preflight"]["commit"] == sandbox["commits"]["migration"]
     assert doc["sections"]["preflight"]["migrations_pending"] == ["2025_11_16_233237_add_two_factor_columns_to_users_table"]
     assert all(c["ok"] for c in doc["sections"]["verify"]["http"])
+    # the cache work was predicted from the cache files, not run, and is not ticked as done
+    assert "optimize" in [s["section"] for s in doc["timeline"]]
+    assert doc["sections"]["optimize"]["commands"]
+    optimized = next(i for i in doc["checklist"]["Deployment"] if i["item"] == "Caches cleared and optimized")
+    assert optimized["done"] is False and "would change" in optimized["evidence"]
