@@ -118,9 +118,10 @@ LAST = [("Петровски", "petrovski"), ("Стојанов", "stojanov"), (
         ("Ангеловски", "angelovski"), ("Костов", "kostov"), ("Георгиевски", "georgievski"), ("Митревски", "mitrevski"),
         ("Андонов", "andonov"), ("Спасовски", "spasovski"), ("Велковски", "velkovski"), ("Тодоров", "todorov"),
         ("Здравковски", "zdravkovski"), ("Арсов", "arsov"), ("Богдановски", "bogdanovski"), ("Ѓорѓиевски", "gjorgjievski")]
-CITIES = [("Скопје", "1000")] * 5 + [("Битола", "7000"), ("Куманово", "1300"), ("Прилеп", "7500"), ("Тетово", "1200"),
-          ("Велес", "1400"), ("Штип", "2000"), ("Охрид", "6000"), ("Гостивар", "1230"), ("Струмица", "2400"),
-          ("Кавадарци", "1430"), ("Кочани", "2300")]
+CITIES = [("Скопје", "1000")] * 5 + [
+    ("Битола", "7000"), ("Куманово", "1300"), ("Прилеп", "7500"), ("Тетово", "1200"), ("Велес", "1400"),
+    ("Штип", "2000"), ("Охрид", "6000"), ("Гостивар", "1230"), ("Струмица", "2400"), ("Кавадарци", "1430"),
+    ("Кочани", "2300")]
 STREETS = ["ул. Македонија", "бул. Партизански одреди", "бул. Илинден", "ул. Орце Николов", "бул. Гоце Делчев",
            "ул. Димитрие Чуповски", "бул. Кузман Јосифовски Питу", "ул. Маршал Тито", "ул. Јане Сандански",
            "бул. Христијан Тодоровски Карпош", "ул. Васил Главинов", "ул. Никола Вапцаров"]
@@ -384,7 +385,7 @@ def main():
             t_plain = timed(base, env=env, stdout=handle)
         row("plain pg_dump > .sql", t_plain, size(plain))
         # a quarter-second task: one sample is mostly scheduling noise, take the median like the other rows
-        verifies = [module(dict(conn, dbname=db, state="verified", path=t["mod_path"]))[0] for _ in range(opts.rounds)]
+        verifies = [module(dict(conn, dbname=db, state="verified", path=t["mod_path"]))[0] for _round in range(opts.rounds)]
         print("  verified runs: %s" % ", ".join("%.3f s" % v for v in verifies), flush=True)
         t_verify = median(verifies)
         row("pg_backup verified (no restore test, median)", t_verify)

@@ -14,7 +14,7 @@ git ls-tree --name-only "$REF" database/migrations/ | grep -q 2025_11_16_233237_
 # Security checklist (the runbook's three commands)
 test -z "$(git log --all --full-history --source -- .env)"
 grep -qE '\.env$|\.env\..*|credentials|secrets' .gitignore
-! grep -r "password.*=" app/ config/ | grep -v "env(" | grep -v "config(" | grep -q .
+if grep -r "password.*=" app/ config/ | grep -v "env(" | grep -v "config(" | grep -q .; then exit 1; fi
 # 2. Environment preparation: `railway variables`, the production flags
 gql "{\"query\":\"query(\$p:String!,\$e:String!,\$s:String){variables(projectId:\$p,environmentId:\$e,serviceId:\$s)}\",\"variables\":{\"p\":\"$PROJECT_ID\",\"e\":\"$ENV_ID\",\"s\":\"$SERVICE_ID\"}}" \
   | python3 -c 'import json,sys; v=json.load(sys.stdin)["data"]["variables"]; sys.exit(0 if v.get("APP_ENV")=="production" and v.get("APP_DEBUG")=="false" else 1)'

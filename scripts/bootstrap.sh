@@ -52,4 +52,4 @@ if [ "$(readlink "$link" 2>/dev/null)" != "../../.." ]; then
   rm -rf "$link"
   ln -s ../../.. "$link"
 fi
-echo "bootstrap: ready ($("$venv/bin/ansible" --version | head -1))"
+echo "bootstrap: ready ($("$venv/bin/ansible" --version 2>/dev/null | sed -n 1p))"

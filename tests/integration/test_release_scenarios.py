@@ -176,6 +176,26 @@ def test_scenario4_failed_migration_restores_the_backup(sandbox, tmp_path):
     assert doc["sections"]["rollback"]["database_restored"] is True
 
 
+def test_backup_failing_while_the_deployment_builds_rolls_the_deployment_back(sandbox, tmp_path):
+    """The pre-release backup runs during the deployment's build; when it fails, nothing is migrated and the
+    deployment that went live meanwhile is rolled back (Option 1)."""
+    rh.reset_sandbox()
+    before_migrations = rh.migrations(sandbox)
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the backup directory should be\n")
+    rc, out = rh.run_playbook("release.yml", base_vars(tmp_path, backup_dest=str(blocked)))
+    assert rc != 0
+    assert "pre-release backup failed while the deployment built" in out
+    assert rh.migrations(sandbox) == before_migrations
+    assert rh.two_factor_columns(sandbox) == []
+    assert rh.active_commit(sandbox)[0] == sandbox["commits"]["base"]
+    assert rh.http_status(sandbox["domain_url"] + "/api/health") == 200
+    doc, _markdown = rh.latest_report(str(tmp_path / "reports"), "v1.0.0")
+    assert doc["failure"]["section"] == "deploy"
+    assert doc["sections"]["rollback"]["options"] == ["deployment"]
+    assert "backup failed" in doc["sections"]["rollback"]["decision"]
+
+
 def test_scenario5_second_concurrent_release_is_refused(sandbox, tmp_path):
     rh.reset_sandbox()
     extra = base_vars(tmp_path)

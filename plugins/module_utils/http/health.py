@@ -67,8 +67,8 @@ def run_monitor(endpoints, monitor, clock, runner):
     reasons = [r for w in windows for r in w["verdict_reasons"]]
     last = windows[-1]["monitor"]
     stopped = bool(should_stop is not None and should_stop())
-    msg = "%d window(s) of %s s, %d samples: %s" % (len(windows), monitor.duration,
-                                                   sum(w["monitor"]["samples"] for w in windows), worst["verdict"])
+    samples = sum(w["monitor"]["samples"] for w in windows)
+    msg = "%d window(s) of %s s, %d samples: %s" % (len(windows), monitor.duration, samples, worst["verdict"])
     if reasons:
         msg += " (%s)" % "; ".join(r["message"] for r in reasons)
     if stopped:
