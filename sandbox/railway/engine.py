@@ -272,11 +272,12 @@ class Engine:
             self._event(dep, "BUILD_IMAGE", payload, started=t0)
             if rt.cancel.is_set():
                 return
+            # Every status lasts at least a step, a failing build too (pollers see BUILDING before FAILED).
+            if self._wait(rt, step - (time.monotonic() - started)):
+                return
             if not ok:
                 self._set_status(dep, "FAILED")
                 self._prune()
-                return
-            if self._wait(rt, step - (time.monotonic() - started)):
                 return
         else:
             logs.append(dep_id, "build", "Using previously built image, skipping build")

@@ -13,9 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import time
-
-from ansible_collections.facturino.release.plugins.module_utils.common.errors import MissingDependencyError
 
 TIMEOUT_EXIT_CODE = 124
 
@@ -39,13 +38,44 @@ class CommandResult:
         }
 
 
-def _with_timeout(argv, timeout):
-    if not timeout:
-        return list(argv)
-    timeout_bin = shutil.which("timeout")
-    if not timeout_bin:
-        raise MissingDependencyError("coreutils 'timeout' is not on PATH", hint="install coreutils")
-    return [timeout_bin, "--kill-after=10", str(int(timeout))] + list(argv)
+KILL_AFTER = 10.0
+
+
+class Deadline:
+    """Ends a child that outlives ``timeout`` seconds, the way ``timeout --kill-after=10`` does: SIGTERM, then
+    SIGKILL. Armed in-process, without the ``timeout`` binary: that binary closes its stdout/stderr before it
+    exits, which races ``AnsibleModule.run_command``'s select loop into an idle 1 s ``select()`` now and then."""
+
+    def __init__(self, timeout):
+        self.timeout = timeout
+        self.expired = False
+        self._timer = None
+
+    def arm(self, proc):
+        if self.timeout:
+            self._timer = threading.Timer(self.timeout, self._expire, args=(proc,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _expire(self, proc):
+        self.expired = True
+        try:
+            proc.terminate()
+            proc.wait(KILL_AFTER)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        except OSError:
+            pass
+
+    def disarm(self):
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def result(self, argv, rc, stdout, stderr, started):
+        self.disarm()
+        duration_ms = round((time.monotonic() - started) * 1000, 1)
+        return CommandResult(argv, TIMEOUT_EXIT_CODE if self.expired else rc, stdout, stderr, duration_ms,
+                             timed_out=self.expired)
 
 
 class ModuleCommandRunner:
@@ -59,12 +89,15 @@ class ModuleCommandRunner:
 
     def run(self, argv, env=None, cwd=None, timeout=None, data=None):
         started = time.monotonic()
-        rc, out, err = self.module.run_command(
-            _with_timeout(argv, timeout), cwd=cwd, environ_update=env or {}, data=data, binary_data=data is not None,
-            check_rc=False,
-        )
-        duration_ms = round((time.monotonic() - started) * 1000, 1)
-        return CommandResult(argv, rc, out, err, duration_ms, timed_out=bool(timeout) and rc == TIMEOUT_EXIT_CODE)
+        deadline = Deadline(timeout)
+        try:
+            rc, out, err = self.module.run_command(
+                list(argv), cwd=cwd, environ_update=env or {}, data=data, binary_data=data is not None,
+                check_rc=False, before_communicate_callback=deadline.arm,
+            )
+        finally:
+            deadline.disarm()
+        return deadline.result(argv, rc, out, err, started)
 
 
 class SubprocessCommandRunner:
@@ -77,10 +110,15 @@ class SubprocessCommandRunner:
         started = time.monotonic()
         child_env = dict(os.environ)
         child_env.update(env or {})
-        proc = subprocess.run(  # noqa: S603 - argument list, no shell
-            _with_timeout(argv, timeout), cwd=cwd, env=child_env, input=data, capture_output=True, check=False,
-            text=data is None or isinstance(data, str),
+        deadline = Deadline(timeout)
+        text = data is None or isinstance(data, str)
+        proc = subprocess.Popen(  # noqa: S603 - argument list, no shell
+            list(argv), cwd=cwd, env=child_env, stdin=subprocess.PIPE if data is not None else None,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text,
         )
-        duration_ms = round((time.monotonic() - started) * 1000, 1)
-        return CommandResult(argv, proc.returncode, proc.stdout, proc.stderr, duration_ms,
-                             timed_out=bool(timeout) and proc.returncode == TIMEOUT_EXIT_CODE)
+        deadline.arm(proc)
+        try:
+            out, err = proc.communicate(input=data)
+        finally:
+            deadline.disarm()
+        return deadline.result(argv, proc.returncode, out, err, started)
