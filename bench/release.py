@@ -39,7 +39,8 @@ def reset():
 def run_shell(state, workdir):
     env = dict(os.environ, APP=state["app_repo"], API=state["api_url"], TOKEN=state["project_token"],
                PROJECT_ID=state["project_id"], ENV_ID=state["environment_id"], SERVICE_ID=state["service_id"], DOMAIN=state["domain_url"],
-               DATABASE_URL=state["database_url"], BACKUPS=workdir, MONITOR_SECONDS="6", MONITOR_INTERVAL="0.5")
+               DATABASE_URL=state["database_url"], BACKUPS=workdir, ADMIN_EMAIL=state["admin_email"],
+               ADMIN_PASSWORD=state["admin_password"], MONITOR_SECONDS="6", MONITOR_INTERVAL="0.5")
     started = time.monotonic()
     proc = subprocess.run(["bash", os.path.join(ROOT, "bench", "release_baseline.sh")], env=env, cwd=ROOT,
                           capture_output=True, text=True, check=False)
