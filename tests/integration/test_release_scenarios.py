@@ -4,6 +4,7 @@ Every scenario starts from `sandbox/bin/reset` and keeps its ledger, lock, backu
 temporary directory, so runs never see each other's ledger.
 """
 
+import glob
 import json
 import os
 import socket
@@ -151,6 +152,8 @@ def test_scenario3_health_500_rolls_back_to_the_previous_deployment(sandbox, tmp
     assert doc["outcome"] == "rolled_back"
     assert doc["failure"]["section"] == "verify"
     assert doc["sections"]["rollback"]["options"] == ["deployment"]
+    # the watch started at go-live was told to stop when the release failed
+    assert len(glob.glob(str(tmp_path / "state" / "watch-*.stop"))) == 1
     # post-rollback actions: investigation log, ROLLBACK_LOG.md, hotfix branch
     assert os.path.exists(str(tmp_path / "reports" / "ROLLBACK_LOG.md"))
     assert rh.git(sandbox, "rev-parse", "-q", "--verify", "refs/heads/hotfix/v1.0.2")
