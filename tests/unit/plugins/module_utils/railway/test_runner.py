@@ -181,16 +181,21 @@ def test_wait_timeout_reports_last_status_and_timeline(railway):
     assert 60 <= clock.now <= 61
 
 
-def test_five_minute_deploy_stays_within_request_budget(railway):
-    clock = FakeClock()
+def build_lasting(railway, clock, seconds):
+    """The fake API reports BUILDING until ``seconds`` of fake time have passed, then SUCCESS."""
     real = railway.op_Deployment
 
-    def five_minute_build(variables):
+    def build(variables):
         answer = real(variables)
-        answer["deployment"]["status"] = "SUCCESS" if clock.now >= 300 else "BUILDING"
+        answer["deployment"]["status"] = "SUCCESS" if clock.now >= seconds else "BUILDING"
         return answer
 
-    railway.op_Deployment = five_minute_build
+    railway.op_Deployment = build
+
+
+def test_five_minute_deploy_stays_within_request_budget(railway):
+    clock = FakeClock()
+    build_lasting(railway, clock, 300)
     result = execute(railway, clock=clock, state="deployed", commit_sha=NEW, wait_timeout=600)
     assert result["status"] == "SUCCESS" and result["duration_s"] >= 300
     assert result["api_requests"] <= 60, result["api_requests"]  # Hobby: 1000 requests an hour
@@ -323,14 +328,7 @@ def test_non_positive_poll_interval_is_rejected_before_any_request(railway):
 
 def test_half_second_polls_for_a_fast_platform(railway):
     clock = FakeClock()
-    real = railway.op_Deployment
-
-    def four_second_build(variables):
-        answer = real(variables)
-        answer["deployment"]["status"] = "SUCCESS" if clock.now >= 4 else "BUILDING"
-        return answer
-
-    railway.op_Deployment = four_second_build
+    build_lasting(railway, clock, 4)
     result = execute(railway, clock=clock, state="deployed", commit_sha=NEW, poll_interval_max=0.5)
     assert set(clock.sleeps) == {0.5} and result["duration_s"] == 4.0
 
