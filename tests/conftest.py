@@ -8,7 +8,9 @@ import pytest
 
 from tests.support.modules import REPO_ROOT, run_module as _run_module
 
-SANDBOX_STATE = os.path.join(REPO_ROOT, "sandbox", ".state", "sandbox.json")
+# SANDBOX_STATE_DIR selects a second sandbox of the same checkout (the version matrix runs its own).
+SANDBOX_STATE = os.path.join(os.environ.get("SANDBOX_STATE_DIR") or os.path.join(REPO_ROOT, "sandbox", ".state"),
+                             "sandbox.json")
 
 
 @pytest.fixture

@@ -24,9 +24,12 @@ def main():
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--tags", default="")
     parser.add_argument("--private-data-dir", default=os.path.join(ROOT, ".runner"))
+    parser.add_argument("--state-dir", help="ledger, lock and backups (default: the inventory's release_state_dir)")
+    parser.add_argument("--reports-dir", help="release reports (default: the inventory's release_reports_dir)")
     args = parser.parse_args()
     extravars = {k: v for k, v in {"release_tag": args.tag, "release_ref": args.ref,
-                                   "release_app_path": args.app_path}.items() if v}
+                                   "release_app_path": args.app_path, "release_state_dir": args.state_dir,
+                                   "release_reports_dir": args.reports_dir}.items() if v}
     os.makedirs(args.private_data_dir, exist_ok=True)
     cmdline = ["-i", os.path.join(ROOT, args.inventory)]
     if args.check:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: facturino.release contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Options shared by the modules that run a Laravel application's artisan (see module_utils/laravel/args.py)."""
+"""Options shared by the modules that run a Laravel application's artisan (see module_utils/laravel/argspec.py)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ options:
     default: {}
   timeout:
     description:
-      - Seconds one artisan run may take before it is stopped and the task fails.
+      - Seconds one artisan run may take before it is stopped (with every process it started) and the task fails.
     type: int
     default: 600
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # Connection options shared by the postgres wing (module_utils/postgres/args.py connection_argument_spec).
+    # Connection options shared by the postgres wing (module_utils/postgres/argspec.py connection_argument_spec).
     DOCUMENTATION = r"""
 options:
   database_url:

@@ -67,7 +67,7 @@ options:
     default: 4
   http_timeout:
     description:
-      - Seconds to wait for one HTTP response.
+      - Seconds one HTTP exchange with Railway may take in total (connect, headers and the whole body), from 1 to 3600.
     type: int
     default: 30
   validate_certs:

@@ -65,6 +65,7 @@ options:
     type: str
 extends_documentation_fragment:
   - facturino.release.laravel
+  - facturino.release.attributes
 attributes:
   check_mode:
     support: partial
@@ -83,7 +84,6 @@ attributes:
       maintenance state; other commands return no diff.
   platform:
     support: full
-    platforms: posix
     description: Runs where O(app_path) is, the target host or the controller, with the C(php) found there.
 notes:
   - Laravel 8 prints errors on stdout; failures are read from stdout and stderr together.
@@ -300,14 +300,14 @@ skipped_in_check_mode:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.facturino.release.plugins.module_utils.common.module import run_module
-from ansible_collections.facturino.release.plugins.module_utils.laravel.args import artisan_argument_spec, prune_no_log_values
-from ansible_collections.facturino.release.plugins.module_utils.laravel.operations import run_artisan
+from ansible_collections.facturino.release.plugins.module_utils.laravel.argspec import artisan_argument_spec, prune_no_log_values
+from ansible_collections.facturino.release.plugins.module_utils.laravel.operations import handle
 
 
 def main():
     module = AnsibleModule(argument_spec=artisan_argument_spec(), supports_check_mode=True)
     prune_no_log_values(module)
-    run_module(module, run_artisan)
+    run_module(module, handle)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: env_audit
 short_description: Audit a Laravel environment and its repository without revealing any value
-version_added: "1.0.0"
+version_added: 0.1.0
 description:
   - Audits a dotenv file such as C(.env.production), or a dict of variables such as Railway's, against the
     runbook's Critical and Optional environment variables and its Security Checklist.
@@ -19,7 +19,17 @@ description:
     cipher, PostgreSQL via C(DB_*) or C(DATABASE_URL), session, queue, mail, Sanctum domain), template
     placeholders and empty secrets, key names the running Laravel version ignores (C(CACHE_STORE) before 11,
     C(MAIL_DRIVER) from 7), Redis settings, feature flags, backup credentials, hardening warnings and syntax
-    (duplicates, malformed lines, quotes, BOM, CRLF, undefined C(${VAR}), multi-line values).
+    (duplicates, BOM, CRLF, undefined C(${VAR}), multi-line values).
+  - A file is read exactly as Laravel reads it, by a model of phpdotenv 5.4 (Laravel 8 to 10, as Debian packages
+    them) or 5.6 (Laravel 11 and later, and when the version is unknown), chosen by the Laravel version. It
+    follows phpdotenv's rules for comments after unquoted values, escape sequences in double quotes, C(${VAR})
+    references (resolved from earlier lines only), C(export), quoted names, name characters, multi-line values,
+    BOM and CRLF. The checks judge the values Laravel gets, after comments are stripped and references resolved.
+  - A file phpdotenv refuses is reported as C(laravel-rejects-file) with its line and reason, since Laravel
+    stops with "The environment file is invalid!". Lines phpdotenv drops without an error (a double quote opened in
+    a comment, or never closed) are reported as C(keys-lost), naming the keys Laravel never sees.
+  - The audit takes the server's own environment to be empty. A C(${VAR}) that no earlier line defines stays
+    literal and is reported, although a server that sets C(VAR) itself would resolve it.
   - With O(app_path), also checks the repository, which is the runbook's Security Checklist. It checks that no
     C(.env) or C(.env.*) file other than C(.env.example) appears anywhere in the git history. It checks C(.gitignore)
     coverage, hard-coded credentials in C(app/) and C(config/), C(LICENSE) and C(LEGAL_NOTES), and a clean work tree.
@@ -50,7 +60,8 @@ options:
     choices: [local, production, staging]
   laravel_version:
     description:
-      - The Laravel version the app runs, such as V(8.83) or V(11). It decides which key names are read.
+      - The Laravel version the app runs, such as V(8.83) or V(11). It decides which key names are read, and
+        which phpdotenv reads the file (5.4 before Laravel 11, else 5.6).
       - When omitted, it is detected from O(app_path). The order is C(composer.lock), C(vendor/laravel/framework),
         then Debian's C(php-laravel-framework) when the app loads C(/usr/share/php/Illuminate/autoload.php), and
         finally C(php artisan --version).
@@ -99,22 +110,21 @@ options:
     description: The largest dotenv file accepted, in bytes.
     type: int
     default: 1048576
+extends_documentation_fragment:
+  - facturino.release.attributes
 attributes:
   check_mode:
-    support: full
     description: The module never changes anything, so check mode runs the full audit.
   diff_mode:
-    support: none
     description: Nothing is changed, so there is no diff.
   platform:
     support: full
-    platforms: posix
     description: Runs on the host that holds the file or checkout; git and php are used from its PATH.
 notes:
-  - "Rule ids, for O(ignore) and O(severity_overrides). Syntax: C(bom), C(crlf), C(malformed-line),
-    C(invalid-key-name), C(unbalanced-quotes), C(unquoted-whitespace), C(duplicate-key), C(undefined-reference),
-    C(multiline-value). Required and valid: C(required-missing), C(forbidden-key), C(app-env), C(app-debug),
-    C(app-url-scheme), C(app-url-invalid), C(app-url-local), C(app-key), C(db-connection), C(database-url-invalid),
+  - "Rule ids, for O(ignore) and O(severity_overrides). Syntax: C(laravel-rejects-file), C(keys-lost), C(bom),
+    C(crlf), C(invalid-key-name), C(duplicate-key), C(undefined-reference), C(multiline-value).
+    Required and valid: C(required-missing), C(forbidden-key), C(app-env), C(app-debug), C(app-url-scheme),
+    C(app-url-invalid), C(app-url-local), C(app-key), C(db-connection), C(database-url-invalid),
     C(invalid-integer), C(invalid-boolean), C(invalid-choice), C(queue-sync), C(mail-mailer), C(sanctum-domain).
     Placeholders: C(placeholder), C(empty-secret). Laravel version: C(deprecated-key), C(unsupported-key),
     C(laravel-version-unknown). Redis: C(redis-connection), C(redis-client), C(redis-db-collision).
@@ -188,10 +198,14 @@ laravel_version:
   type: dict
   sample: {"version": "8.83.26", "major": 8, "minor": 83, "source": "debian:/usr/share/php/Illuminate/Foundation/Application.php"}
 audited:
-  description: What was audited. C(origin) is V(file) or V(variables), C(keys) is the number of distinct keys.
+  description:
+    - What was audited. C(origin) is V(file) or V(variables), C(keys) is the number of distinct keys Laravel gets.
+    - C(phpdotenv) is the phpdotenv version the file was read as (null for O(variables)), and C(laravel_loads_it)
+      is false when phpdotenv refuses the file.
   returned: always
   type: dict
-  sample: {"origin": "file", "path": "/srv/facturino/.env.production", "keys": 42}
+  sample: {"origin": "file", "path": "/srv/facturino/.env.production", "keys": 42, "phpdotenv": "5.4",
+           "laravel_loads_it": true}
 repository:
   description: Facts from the repository checks; null without O(app_path).
   returned: always
@@ -213,16 +227,16 @@ msg:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.facturino.release.plugins.module_utils.common.module import run_module
-from ansible_collections.facturino.release.plugins.module_utils.dotenv.args import (
+from ansible_collections.facturino.release.plugins.module_utils.dotenv.argspec import (
     ENV_AUDIT_MODULE_KWARGS,
     env_audit_argument_spec,
 )
-from ansible_collections.facturino.release.plugins.module_utils.dotenv.task import run_env_audit
+from ansible_collections.facturino.release.plugins.module_utils.dotenv.task import handle
 
 
 def main():
     module = AnsibleModule(argument_spec=env_audit_argument_spec(), **ENV_AUDIT_MODULE_KWARGS)
-    run_module(module, run_env_audit)
+    run_module(module, handle)
 
 
 if __name__ == "__main__":

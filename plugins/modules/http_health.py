@@ -26,18 +26,11 @@ author:
 requirements:
   - requests
   - jmespath (for O(checks[].json))
+extends_documentation_fragment:
+  - facturino.release.attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
     details: The checks are sent in check mode as well; the module never changes anything.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: posix
 options:
   checks:
     description:
@@ -96,7 +89,7 @@ options:
           - Not applied to monitoring samples; there latency is judged by O(monitor.thresholds.p95_ms).
         type: float
       timeout:
-        description: Seconds to wait for the connection and for each read.
+        description: Seconds the whole request may take (connect, headers and body), more than 0.
         type: float
         default: 10.0
       validate_certs:
@@ -536,7 +529,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.facturino.release.plugins.module_utils.common.module import require_libraries, run_module
 from ansible_collections.facturino.release.plugins.module_utils.http.argspec import http_health_argument_spec
-from ansible_collections.facturino.release.plugins.module_utils.http.health import module_handler
+from ansible_collections.facturino.release.plugins.module_utils.http.health import handle
 
 
 def main():
@@ -544,7 +537,7 @@ def main():
     require_libraries(module, ("requests", "requests"))
     if any(check.get("json") for check in module.params["checks"]):
         require_libraries(module, ("jmespath", "jmespath"))
-    run_module(module, module_handler)
+    run_module(module, handle)
 
 
 if __name__ == "__main__":

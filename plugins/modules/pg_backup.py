@@ -25,19 +25,13 @@ author:
   - Facturino release engineers (@facturino)
 extends_documentation_fragment:
   - facturino.release.postgres
+  - facturino.release.attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
     details: Connects and checks versions, but dumps, restores, deletes and writes nothing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: partial
     details: O(state=pruned) shows the backup names before and after.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: posix
 options:
   state:
     description:
@@ -391,23 +385,12 @@ verified_count:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.facturino.release.plugins.module_utils.common.module import run_module
-from ansible_collections.facturino.release.plugins.module_utils.common.process import ModuleCommandRunner
-from ansible_collections.facturino.release.plugins.module_utils.postgres.args import (
+from ansible_collections.facturino.release.plugins.module_utils.postgres.argspec import (
     PG_BACKUP_MUTUALLY_EXCLUSIVE,
     PG_BACKUP_REQUIRED_IF,
     pg_backup_argument_spec,
 )
-from ansible_collections.facturino.release.plugins.module_utils.postgres.connection import url_password
-from ansible_collections.facturino.release.plugins.module_utils.postgres.states import run_state
-
-
-def handler(module):
-    # no_log masks the whole URL; mask the password inside it wherever it could appear alone
-    secret = url_password(module.params.get("database_url"))
-    if secret:
-        module.no_log_values.add(secret)
-    return run_state(module.params, ModuleCommandRunner(module), check_mode=module.check_mode,
-                     diff=module._diff, warn=module.warn)
+from ansible_collections.facturino.release.plugins.module_utils.postgres.states import handle
 
 
 def main():
@@ -417,7 +400,7 @@ def main():
         mutually_exclusive=PG_BACKUP_MUTUALLY_EXCLUSIVE,
         supports_check_mode=True,
     )
-    run_module(module, handler)
+    run_module(module, handle)
 
 
 if __name__ == "__main__":

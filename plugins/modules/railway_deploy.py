@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: railway_deploy
 short_description: Deploy, wait, roll back and inspect a Railway service through Railway's public GraphQL API
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Replaces C(railway up), C(railway logs), C(railway redeploy), C(railway domain), C(railway variables set) and
     the dashboard's rollback button.
@@ -22,19 +22,16 @@ author:
   - Facturino release team (@facturino)
 extends_documentation_fragment:
   - facturino.release.railway
+  - facturino.release.attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details: Sends no mutation and does not poll; reports the deployment, rollback target or variable diff that would result.
+    details: Sends no mutation and does not poll; reports the deployment, rollback target or variable diff that would
+      result.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: partial
     details: Only O(state=variables) returns a diff, of keys (added, changed, removed), never values.
   platform:
-    description: Target OS/families that can be operated against.
     support: full
-    platforms: posix
 options:
   state:
     description:
@@ -51,9 +48,14 @@ options:
       - V(logs) returns build and deployment logs of O(deployment_id) or the latest deployment.
       - V(variables) reads the service variables (keys only unless O(reveal)), upserts O(variables) in one
         C(variableCollectionUpsert) and deletes O(variables_absent).
+      - V(runtime) returns the environment C(railway run) would inject (C(variablesForServiceDeployment), rendered)
+        as the controller must use it; a value on Railway's private network (C(*.railway.internal)) is rewritten to
+        the public TCP proxy of the service it belongs to (found through C(tcpProxies)), and listed in RV(unreachable_variables)
+        when that service has none. Also returns the service's start, build and pre-deploy commands. Needs
+        O(reveal=true) and C(no_log). Read-only.
     type: str
     required: true
-    choices: [deployed, redeployed, rolled_back, restarted, cancelled, removed, inspected, logs, variables]
+    choices: [deployed, redeployed, rolled_back, restarted, cancelled, removed, inspected, logs, variables, runtime]
   commit_sha:
     description:
       - Commit to deploy (O(state=deployed)) or to roll back to (O(state=rolled_back)). 7 to 40 hex digits.
@@ -124,6 +126,21 @@ options:
       - Values are C(no_log), so Ansible masks them wherever they appear in the output (a short value also masks
         matching text elsewhere).
     type: dict
+  fallback:
+    description:
+      - With O(state=rolled_back), check O(deployment_id) against Railway first (it must belong to the service, be
+        older than the bad deployment and have C(canRollback)) and, when it cannot be used, Railway refuses it, or
+        its new deployment does not reach C(SUCCESS), roll back to Railway's newest deployment older than the bad one
+        that ran successfully with C(canRollback) (up to three targets in all). Every try is in RV(attempts).
+      - When the bad deployment no longer serves, nothing is rolled back (C(changed=false)), so the task never
+        rolls back twice.
+    type: bool
+    default: false
+  bad_deployment_id:
+    description:
+      - With O(state=rolled_back) and O(fallback=true), the deployment to roll back; targets must be older than it.
+        Defaults to the active deployment.
+    type: str
   variables_absent:
     description:
       - Variable names to delete (O(state=variables)).
@@ -141,6 +158,15 @@ options:
       - Return the variable values in RV(variable_values). The task must set C(no_log=true), so they stay out of logs.
     type: bool
     default: false
+  pre_deploy_command:
+    description:
+      - With O(state=deployed), the service's pre-deploy command is made this list before the deployment is
+        triggered (C(serviceInstanceUpdate)); an empty list removes it. Railway runs it inside the private network
+        after the build and before the new deployment takes traffic; if it fails, the deployment fails and the
+        previous one keeps serving. A C(deploy.preDeployCommand) in the app's C(railway.json) overrides it.
+      - Left unset, the setting is not touched.
+    type: list
+    elements: str
 notes:
   - Railway's Hobby plan allows 1000 API requests an hour; a five-minute deploy costs about 30 requests here.
   - A rollback restores the image and the custom variables of the target deployment.
@@ -235,6 +261,36 @@ rollback_target:
   returned: state rolled_back
   type: dict
   sample: {"id": "9a1e...", "status": "REMOVED", "commit_sha": "1d2e...", "can_rollback": true}
+attempts:
+  description: With O(fallback=true), each rollback target tried, its source (V(given) or V(railway)), the deployment it
+    created and its status or error.
+  returned: state rolled_back with fallback
+  type: list
+  elements: dict
+  sample: [{"target": {"id": "9a1e..."}, "source": "given", "deployment_id": "77b2...", "status": "SUCCESS"}]
+skipped:
+  description: With O(fallback=true), the given target when Railway says it cannot be used, and why.
+  returned: state rolled_back with fallback
+  type: list
+  elements: dict
+  sample: [{"id": "9a1e...", "source": "given", "reason": "Railway says canRollback is false (its image is gone)"}]
+target_source:
+  description: With O(fallback=true), where the target rolled back to came from (V(given) or V(railway)).
+  returned: state rolled_back with fallback, when rolled back
+  type: str
+  sample: railway
+bad_deployment:
+  description: With O(fallback=true), the deployment rolled back (O(bad_deployment_id) or the active one).
+  returned: state rolled_back with fallback
+  type: dict
+  sample: {"id": "77b2...", "status": "SUCCESS", "commit_sha": "4b82..."}
+reconciled:
+  description: Mutations whose answer was lost (a reset or timeout after sending), and the deployment found for each
+    instead of sending it again (null when none existed, so it was sent once more).
+  returned: when an answer was lost
+  type: list
+  elements: dict
+  sample: [{"error": "the connection to Railway broke after DeploymentRollback was sent", "found": "77b2..."}]
 logs:
   description:
     - On a failed deployment, the tail of its build and deploy logs (lists of lines).
@@ -267,7 +323,7 @@ domains:
   sample: [{"kind": "service", "domain": "facturino-app.up.railway.app", "url": "https://facturino-app.up.railway.app"}]
 variable_keys:
   description: Variable names of the service after the task (never values).
-  returned: state variables
+  returned: state variables and runtime
   type: list
   elements: str
   sample: [APP_ENV, APP_KEY, DATABASE_URL]
@@ -283,9 +339,39 @@ deploy_triggered:
   sample: false
 variable_values:
   description: Variable values, only with O(reveal=true) in a C(no_log) task.
-  returned: state variables with reveal
+  returned: state variables with reveal, state runtime
   type: dict
   sample: {"APP_ENV": "production"}
+private:
+  description:
+    - One entry per variable whose value names a C(*.railway.internal) host, without values - C(variable), C(host),
+      C(port), C(service) (the service the name belongs to, from the C(${{Service.NAME}}) reference or the name),
+      C(service_id), C(public) (the TCP proxy's C(domain:port), or null) and C(reachable).
+  returned: state runtime
+  type: list
+  elements: dict
+  sample: [{"variable": "DATABASE_URL", "host": "postgres.railway.internal", "port": 5432, "service": "Postgres",
+            "service_id": "b1c2", "public": "shuttle.proxy.rlwy.net:15432", "reachable": true}]
+unreachable_variables:
+  description:
+    - The variables on the private network that no TCP proxy makes reachable from the controller.
+    - Not named C(unreachable), which Ansible reads as the host being unreachable.
+  returned: state runtime
+  type: list
+  elements: str
+  sample: []
+service_config:
+  description: The service instance's C(start_command), C(build_command), C(pre_deploy_command) (a list),
+    C(config_file) and C(healthcheck_path), as Railway reports them (C(railway.json) values included).
+  returned: state runtime
+  type: dict
+  sample: {"start_command": "php artisan serve", "build_command": null, "pre_deploy_command": ["php artisan migrate --force"],
+           "config_file": "railway.json", "healthcheck_path": "/api/health"}
+pre_deploy_command:
+  description: What O(pre_deploy_command) did - C(command), C(previous) and C(changed).
+  returned: state deployed with pre_deploy_command
+  type: dict
+  sample: {"command": ["php artisan migrate --force"], "previous": [], "changed": true}
 target:
   description: The resolved project, environment and service ids and names.
   returned: always, once resolved
@@ -316,7 +402,7 @@ from ansible_collections.facturino.release.plugins.module_utils.railway.argspec 
     RAILWAY_DEPLOY_MUTUALLY_EXCLUSIVE,
     railway_deploy_argument_spec,
 )
-from ansible_collections.facturino.release.plugins.module_utils.railway.runner import handler
+from ansible_collections.facturino.release.plugins.module_utils.railway.runner import handle
 
 
 def main():
@@ -326,7 +412,7 @@ def main():
         supports_check_mode=True,
     )
     require_libraries(module, ("requests", "requests"))
-    run_module(module, handler)
+    run_module(module, handle)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: railway_deploy_info
 short_description: Read a Railway service's deployments, active deployment and domains
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - The read-only view of M(facturino.release.railway_deploy), replacing C(railway status), C(railway deployments)
     and C(railway domain).
@@ -18,18 +18,12 @@ author:
   - Facturino release team (@facturino)
 extends_documentation_fragment:
   - facturino.release.railway
+  - facturino.release.attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
     details: Read-only; runs the same queries in check mode.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
   platform:
-    description: Target OS/families that can be operated against.
     support: full
-    platforms: posix
 options:
   limit:
     description: How many recent deployments to return, newest first.
@@ -104,13 +98,13 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.facturino.release.plugins.module_utils.common.module import require_libraries, run_module
 from ansible_collections.facturino.release.plugins.module_utils.railway.argspec import railway_deploy_info_argument_spec
-from ansible_collections.facturino.release.plugins.module_utils.railway.runner import info_handler
+from ansible_collections.facturino.release.plugins.module_utils.railway.runner import handle_info
 
 
 def main():
     module = AnsibleModule(argument_spec=railway_deploy_info_argument_spec(), supports_check_mode=True)
     require_libraries(module, ("requests", "requests"))
-    run_module(module, info_handler)
+    run_module(module, handle_info)
 
 
 if __name__ == "__main__":

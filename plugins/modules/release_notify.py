@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: release_notify
 short_description: Send a release notification by SMTP and/or a JSON webhook
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Sends the runbook's team notification (or a failure, rollback or stability alert) by e-mail over SMTP and/or
     as a JSON POST to a webhook (Slack, Discord and Teams incoming webhooks accept the default C(text) payload).
@@ -18,18 +18,11 @@ description:
   - The SMTP password, the webhook URL (it usually embeds a secret) and webhook header values are never returned.
 author:
   - Facturino release engineers (@facturino)
+extends_documentation_fragment:
+  - facturino.release.attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
     details: Sends nothing; returns the channels and recipients that would be used.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: posix
 options:
   subject:
     description: Subject line (e-mail subject, first line of the webhook text).
@@ -81,7 +74,7 @@ options:
     description: JSON body to post instead of the default C({"text", "subject", "event"}).
     type: dict
   timeout:
-    description: Seconds per connection attempt.
+    description: Seconds one webhook attempt may take in total (the whole exchange); for SMTP, seconds each network operation may take. More than 0.
     type: float
     default: 10.0
   attempts:
@@ -156,7 +149,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.facturino.release.plugins.module_utils.common.module import require_libraries, run_module
 from ansible_collections.facturino.release.plugins.module_utils.notify.argspec import notify_argument_spec
-from ansible_collections.facturino.release.plugins.module_utils.notify.runner import notify
+from ansible_collections.facturino.release.plugins.module_utils.notify.runner import handle
 
 
 def main():
@@ -168,7 +161,7 @@ def main():
     )
     if module.params.get("webhook_url"):
         require_libraries(module, ("requests", "requests"))
-    run_module(module, lambda mod: notify(mod.params, mod.check_mode))
+    run_module(module, handle)
 
 
 if __name__ == "__main__":

@@ -32,18 +32,27 @@ import tempfile
 import time
 from pathlib import Path
 
+# the sandbox's one atomic writer (sandbox/railway/util.py); this script runs by path, so the repo root is added
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from sandbox.railway.util import atomic_write_bytes  # noqa: E402  pylint: disable=wrong-import-position
+
 SCRIPT = Path(__file__).resolve()
 ROOT = SCRIPT.parents[2]
 APP_SRC = ROOT / "sandbox" / "app"
 SCENARIOS_SRC = ROOT / "sandbox" / "scenarios"
 DEFAULT_STATE = ROOT / "sandbox" / ".state"
 
-DB_NAME = "facturino"
-DB_USER = "facturino"
-APP_URL = "http://127.0.0.1:18791"
+# One sandbox per checkout: SANDBOX_DB_NAME and RAILWAY_EMULATOR_DOMAIN_PORT let a second checkout
+# (a worktree, the version matrix) run its own sandbox beside this one.
+DB_NAME = os.environ.get("SANDBOX_DB_NAME") or "facturino"
+DB_USER = DB_NAME  # its own role too, so the two sandboxes never reset each other's password
+DOMAIN_HOSTPORT = "127.0.0.1:%s" % (os.environ.get("RAILWAY_EMULATOR_DOMAIN_PORT") or "18791")
+APP_URL = "http://" + DOMAIN_HOSTPORT
 DEFAULT_ADMIN_EMAIL = "admin@facturino.test"
 SHARE_PHP_AUTOLOAD = "/usr/share/php/Illuminate/autoload.php"
-APT_PACKAGES = ["php-cli", "php-pgsql", "php-laravel-framework"]
+APT_PACKAGES = ["php-cli", "php-pgsql", "php-laravel-framework", "php-tcpdf"]
+TCPDF = "/usr/share/php/tcpdf/tcpdf.php"  # invoice PDFs and the 2FA QR code
+SMTP_PORT = int(os.environ.get("SANDBOX_SMTP_PORT") or int(os.environ.get("RAILWAY_EMULATOR_PORT") or "18790") - 1)
 
 T0 = time.monotonic()
 
@@ -93,26 +102,7 @@ def run(cmd, *, cwd=None, env=None, input_text=None, check=True, capture=True, t
 
 
 def atomic_write(path, data, mode=0o600):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with_suppressed(os.unlink, tmp)
-        raise
-
-
-def with_suppressed(fn, *args):
-    try:
-        fn(*args)
-    except OSError:
-        pass
+    atomic_write_bytes(path, data.encode("utf-8"), mode)
 
 
 def gen_secret(length=32):
@@ -138,6 +128,8 @@ def php_ok():
         return False, "pdo_pgsql"
     if not os.path.isfile(SHARE_PHP_AUTOLOAD):
         return False, "php-laravel-framework"
+    if not os.path.isfile(TCPDF):
+        return False, "php-tcpdf"
     return True, ""
 
 
@@ -475,11 +467,14 @@ def env_production(info):
         "QUEUE_CONNECTION=database",
         "CACHE_DRIVER=database",
         "",
-        "MAIL_MAILER=log",
+        "MAIL_MAILER=smtp",
+        f"MAIL_HOST={info['smtp']['host']}",
+        f"MAIL_PORT={info['smtp']['port']}",
+        "MAIL_ENCRYPTION=null",
         "MAIL_FROM_ADDRESS=noreply@facturino.test",
         "MAIL_FROM_NAME=Facturino",
         "",
-        "SANCTUM_STATEFUL_DOMAINS=127.0.0.1:18791",
+        f"SANCTUM_STATEFUL_DOMAINS={DOMAIN_HOSTPORT}",
         'TRUSTED_PROXIES="*"',
         "",
     ]
@@ -516,7 +511,10 @@ def artisan_env(info):
         "CACHE_DRIVER": "database",
         "SESSION_DRIVER": "database",
         "QUEUE_CONNECTION": "database",
-        "MAIL_MAILER": "log",
+        "MAIL_MAILER": "smtp",
+        "MAIL_HOST": info["smtp"]["host"],
+        "MAIL_PORT": str(info["smtp"]["port"]),
+        "MAIL_ENCRYPTION": "null",
         "SANDBOX_ADMIN_EMAIL": info["admin_email"],
         "SANDBOX_ADMIN_PASSWORD": info["admin_password"],
     }
@@ -596,6 +594,9 @@ def main(argv=None):
     log(f"state dir {state}")
 
     previous = load_previous(state)
+    # A new state directory (a fresh clone beside a database an earlier sandbox left) starts from a clean database:
+    # its generated passwords and commits match nothing in the old one.
+    reset_db = args.reset_db or not previous
     db_prev = previous.get("db") or {}
     info = {
         "app_repo": str(state / "app"),
@@ -612,6 +613,7 @@ def main(argv=None):
             "user": DB_USER,
             "password": db_prev.get("password") or gen_secret(32),
         },
+        "smtp": {"host": "127.0.0.1", "port": SMTP_PORT, "maildir": str(state / "mail")},
         "app_key": previous.get("app_key") or "base64:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "admin_email": previous.get("admin_email") or os.environ.get("SANDBOX_ADMIN_EMAIL") or DEFAULT_ADMIN_EMAIL,
         "admin_password": previous.get("admin_password") or os.environ.get("SANDBOX_ADMIN_PASSWORD")
@@ -628,7 +630,7 @@ def main(argv=None):
             ensure_postgres(args)
         with Step("3/7 role and database"):
             pg = PgAdmin(args.pg_host, args.pg_port)
-            ensure_database(pg, db["password"], args.reset_db)
+            ensure_database(pg, db["password"], reset_db)
 
     with Step("4/7 git repos"):
         spec = load_spec()
@@ -649,7 +651,7 @@ def main(argv=None):
         with Step("6/7 migrate + seed base"):
             # Persist secrets before touching the database so a failure never orphans them.
             atomic_write(state / "app.json", json.dumps(info, indent=2, sort_keys=True) + "\n", 0o600)
-            migrate_base(pg, state, info, args.reset_db)
+            migrate_base(pg, state, info, reset_db)
 
     with Step("7/7 app.json"):
         atomic_write(state / "app.json", json.dumps(info, indent=2, sort_keys=True) + "\n", 0o600)
@@ -659,7 +661,7 @@ def main(argv=None):
     print(f"prepare-app: ready in {time.monotonic() - T0:.2f}s")
     print(f"  origin repo   {info['origin_repo']}")
     print(f"  working clone {info['app_repo']}")
-    order = ["base", "migration", "lint_broken", "health_500", "migration_fails"]
+    order = ["base", "migration", "lint_broken", "health_500", "migration_fails", "invoice_pdf_broken"]
     for key in sorted(info["commits"], key=lambda k: order.index(k) if k in order else len(order)):
         print(f"  {info['branches'].get(key, key):<24} {info['commits'][key]}  {key}")
     if not args.repos_only:

@@ -11,10 +11,11 @@ from .engine import Config, Engine
 from .proxy import make_proxy
 from .server import Emulator, Faults, make_server
 from .store import Store
+from .tcpproxy import TcpProxies
 from .util import parse_port_range
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-STATE = os.path.join(REPO_ROOT, "sandbox", ".state")
+STATE = os.environ.get("SANDBOX_STATE_DIR") or os.path.join(REPO_ROOT, "sandbox", ".state")
 
 
 def _env(name, default):
@@ -50,6 +51,8 @@ def parse_args(argv=None):
                     help="cap railway.json's healthcheckTimeout, in seconds (test knob; 0 = no cap)")
     ap.add_argument("--auto-deploy", action="store_true", default=_env("RAILWAY_EMULATOR_AUTO_DEPLOY", "") == "1",
                     help="deploy every new commit pushed to the service's branch, as Railway's GitHub trigger does")
+    ap.add_argument("--tcp-proxy-port", type=int, default=int(_env("RAILWAY_EMULATOR_TCP_PROXY_PORT", 0)),
+                    help="public port of the Postgres service's TCP proxy (default: the last port of --deploy-ports)")
     ap.add_argument("--upload-max-bytes", type=int, default=50 * 1024 * 1024, help="railway up size limit")
     ap.add_argument("--pidfile", default=None, help="write the emulator pid here")
     ap.add_argument("--quiet", action="store_true", help="do not log requests")
@@ -67,7 +70,9 @@ def main(argv=None):
             sys.stderr.write(time.strftime("%Y-%m-%dT%H:%M:%S ") + msg + "\n")
             sys.stderr.flush()
 
-    cfg = Config(step_seconds=args.step_seconds, deploy_ports=parse_port_range(args.deploy_ports),
+    deploy_ports = parse_port_range(args.deploy_ports)
+    cfg = Config(step_seconds=args.step_seconds, deploy_ports=deploy_ports,
+                 tcp_proxy_port=args.tcp_proxy_port or deploy_ports[-1],
                  domain_host=args.host, domain_port=args.domain_port,
                  api_base=f"http://{args.host}:{args.port}", healthcheck_interval=args.healthcheck_interval,
                  rate_per_second=args.rate_per_second, rate_per_hour=args.rate_per_hour,
@@ -76,6 +81,7 @@ def main(argv=None):
     store = Store(args.state_dir)
     faults = Faults()
     engine = Engine(store, cfg, faults, log)
+    engine.tcp = TcpProxies(store, args.host, log)
     app = Emulator(store, engine, cfg, faults, log)
 
     if args.seed:
@@ -97,6 +103,7 @@ def main(argv=None):
         return 2
 
     engine.start()
+    engine.sync_network()
     threads = [threading.Thread(target=api.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True),
                threading.Thread(target=proxy.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)]
     for t in threads:
@@ -121,6 +128,7 @@ def main(argv=None):
     api.shutdown()
     proxy.shutdown()
     engine.shutdown()
+    engine.tcp.stop_all()
     api.server_close()
     proxy.server_close()
     if args.pidfile:

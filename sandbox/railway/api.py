@@ -5,7 +5,8 @@ from graphql import GraphQLError, build_schema, execute_sync, parse, validate
 from graphql.error import GraphQLSyntaxError
 
 from .engine import RUNNING_STATUSES, DeploymentError
-from .util import iso
+from .store import TCP_PROXY_DOMAIN
+from .util import iso, new_id
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "schema.graphql")
 NOT_AUTHORIZED = "Not Authorized"
@@ -277,7 +278,6 @@ class ServiceV(View):
 class ServiceInstanceV(View):
     deletedAt = None
     builder = "NIXPACKS"
-    buildCommand = None
     rootDirectory = None
     numReplicas = 1
     region = "us-west2"
@@ -291,7 +291,6 @@ class ServiceInstanceV(View):
     drainingSeconds = None
     overlapSeconds = None
     nixpacksPlan = None
-    preDeployCommand = None
     dockerfilePath = None
 
     @property
@@ -306,16 +305,32 @@ class ServiceInstanceV(View):
     updatedAt = property(lambda s: s.rec["createdAt"])
     serviceName = property(lambda s: s._svc["name"])
     service = property(lambda s: ServiceV(s.ctx, s._svc))
-    startCommand = property(lambda s: s._config.get("startCommand"))
+    startCommand = property(lambda s: s._config.get("startCommand") or s._settings.get("startCommand"))
     healthcheckPath = property(lambda s: s._config.get("healthcheckPath"))
     healthcheckTimeout = property(lambda s: s._config.get("healthcheckTimeout"))
     railwayConfigFile = property(lambda s: s._config.get("_file"))
     restartPolicyType = property(lambda s: s._config.get("restartPolicyType") or "ON_FAILURE")
 
     @property
+    def _settings(self):
+        return self.ctx.store.instance_settings(self.rec["environmentId"], self.rec["serviceId"])
+
+    @property
+    def preDeployCommand(self):
+        """railway.json's deploy.preDeployCommand wins over the service setting (config as code), as on Railway."""
+        value = self._config.get("preDeployCommand") or self._settings.get("preDeployCommand")
+        if isinstance(value, str):
+            value = [value]
+        return list(value) if value else None
+
+    @property
+    def buildCommand(self):
+        return (self._config.get("_build") or {}).get("buildCommand") or self._settings.get("buildCommand")
+
+    @property
     def source(self):
         src = self._svc.get("source") or {}
-        return {"repo": src.get("repo"), "image": None}
+        return {"repo": src.get("repo"), "image": src.get("image")}
 
     @property
     def latestDeployment(self):
@@ -393,6 +408,7 @@ class DeploymentV(View):
 def can_rollback(ctx, rec):
     """Railway: any earlier deployment that ran successfully and whose image (snapshot) is retained."""
     return (rec["status"] in ("SUCCESS", "REMOVED") and bool(rec.get("succeededAt")) and bool(rec.get("snapshot"))
+            and not rec.get("imageExpired")
             and ctx.store.active_id(rec["environmentId"], rec["serviceId"]) != rec["id"]
             and _source_available(rec))
 
@@ -402,6 +418,13 @@ def _source_available(rec):
     if src.get("kind") == "upload":
         return os.path.isfile(src.get("archive", ""))
     return src.get("kind") == "git"
+
+
+def tcp_proxy_view(rec):
+    return {"id": rec["id"], "applicationPort": rec["applicationPort"], "proxyPort": rec["proxyPort"],
+            "domain": rec["domain"], "environmentId": rec["environmentId"], "serviceId": rec["serviceId"],
+            "syncStatus": "ACTIVE", "createdAt": rec.get("createdAt"), "updatedAt": rec.get("updatedAt"),
+            "deletedAt": None}
 
 
 def _log_view(ctx, dep, entry):
@@ -533,6 +556,11 @@ class Query:
         out.update(render(c.store.get_variables(environmentId, serviceId), c.engine, environmentId, serviceId))
         return out
 
+    def tcpProxies(self, info, environmentId, serviceId):
+        c = self.ctx
+        c.get_instance(environmentId, serviceId)
+        return [tcp_proxy_view(p) for p in c.store.tcp_proxies_of(environmentId, serviceId)]
+
     def domains(self, info, projectId, environmentId, serviceId):
         c = self.ctx
         c.get_project(projectId)
@@ -648,6 +676,49 @@ class Mutation:
     def deploymentApprove(self, info, id):
         self.ctx.get_deployment(id)
         return self.ctx.engine.approve(id)
+
+    # -- service settings and networking -----------------------------------------------------------------------
+    def serviceInstanceUpdate(self, info, serviceId, input, environmentId=None):
+        c = self.ctx
+        svc = c.get_service(serviceId)
+        envs = [environmentId] if environmentId else [e["id"] for e in c.store.environments_of(svc["projectId"])]
+        kept = ("preDeployCommand", "startCommand", "buildCommand", "healthcheckPath", "healthcheckTimeout")
+        values = {k: input[k] for k in kept if k in input}
+        for env_id in envs:
+            c.get_instance(env_id, serviceId)
+            c.store.update_instance_settings(env_id, serviceId, values)
+        return True
+
+    def tcpProxyCreate(self, info, input):
+        c = self.ctx
+        env_id, sid = input["environmentId"], input["serviceId"]
+        c.get_instance(env_id, sid)
+        with c.store.lock:
+            used = {p["proxyPort"] for p in (c.store.data.get("tcpProxies") or {}).values()}
+            port = c.cfg.tcp_proxy_port if c.cfg.tcp_proxy_port and c.cfg.tcp_proxy_port not in used else None
+            if port is None:
+                port = c.engine.reserve_port()
+            now = iso()
+            rec = {"id": new_id(), "environmentId": env_id, "serviceId": sid,
+                   "applicationPort": int(input["applicationPort"]), "proxyPort": int(port),
+                   "domain": TCP_PROXY_DOMAIN, "createdAt": now, "updatedAt": now}
+            c.store.data.setdefault("tcpProxies", {})[rec["id"]] = rec
+            c.store.save()
+        c.engine.sync_network()
+        return tcp_proxy_view(rec)
+
+    def tcpProxyDelete(self, info, id):
+        c = self.ctx
+        c.require()
+        rec = (c.store.data.get("tcpProxies") or {}).get(id)
+        if rec is None:
+            raise GraphQLError("TCP proxy not found")
+        c.get_instance(rec["environmentId"], rec["serviceId"])
+        with c.store.lock:
+            c.store.data["tcpProxies"].pop(id, None)
+            c.store.save()
+        c.engine.sync_network()
+        return True
 
     # -- variables --------------------------------------------------------------------------------------------
     def _scope(self, inp):

@@ -50,6 +50,8 @@ class Config:
     upload_max_bytes: int = 50 * 1024 * 1024
     healthcheck_timeout_max: float = 0.0  # test knob: cap railway.json's healthcheckTimeout (0 = no cap)
     auto_deploy: bool = False  # deploy every new commit pushed to the service's branch (Railway's GitHub trigger)
+    tcp_proxy_port: int = 0  # the seeded Postgres TCP proxy's public port (0 = the last port of deploy_ports)
+    pre_deploy_timeout: float = 600.0
 
     @property
     def domain(self):
@@ -66,7 +68,7 @@ class Config:
                 "healthcheck_interval": self.healthcheck_interval, "drain_seconds": self.drain_seconds,
                 "rate_limit": {"per_second": self.rate_per_second, "per_hour": self.rate_per_hour},
                 "upload_max_bytes": self.upload_max_bytes, "healthcheck_timeout_max": self.healthcheck_timeout_max,
-                "auto_deploy": self.auto_deploy}
+                "auto_deploy": self.auto_deploy, "tcp_proxy_port": self.tcp_proxy_port}
 
 
 class Runtime:
@@ -99,6 +101,7 @@ class Engine:
         self.ports_in_use = set()
         self.stopping = threading.Event()
         self.monitor_thread = None
+        self.tcp = None  # TcpProxies, set by the emulator's main
         self.releases = os.path.join(store.state_dir, "releases")
         self.uploads = os.path.join(store.state_dir, "uploads")
         self.proclogs = os.path.join(store.state_dir, "proc")
@@ -166,6 +169,7 @@ class Engine:
                 "snapshot": {"id": snap_id, "createdAt": now, "updatedAt": now, "variables": dict(variables)},
                 "meta": dict(meta, reason=reason), "creator": creator, "config": dict(config or {}),
                 "instanceId": new_id(), "instanceStatus": None, "events": [],
+                "instanceSettings": self.store.instance_settings(env_id, service_id),
                 "port": None, "pid": None, "pgid": None,
                 "releaseDir": os.path.join(self.releases, dep_id),
             }
@@ -282,10 +286,20 @@ class Engine:
         else:
             logs.append(dep_id, "build", "Using previously built image, skipping build")
 
-        # DEPLOYING: start the process and wait for the healthcheck.
+        # DEPLOYING: the pre-deploy command (inside the network, before the new deployment takes traffic), then
+        # start the process and wait for the healthcheck.
         if not self._set_status(dep, "DEPLOYING", instanceStatus="INITIALIZING"):
             return
         started = time.monotonic()
+        pre_deploy = self.pre_deploy_command(dep, config)
+        if pre_deploy:
+            ok = self._run_pre_deploy(dep, pre_deploy, rt)
+            if rt.cancel.is_set():
+                return
+            if not ok:
+                self._set_status(dep, "FAILED", instanceStatus=None)
+                self._prune()
+                return
         healthy, err = self._start_and_check(dep, config, rt)
         if rt.cancel.is_set():
             self._kill(dep_id, rt=rt)
@@ -331,6 +345,70 @@ class Engine:
         except ValueError as exc:
             cfg["_error"] = f"railway.json: {exc}"
         return cfg
+
+    @staticmethod
+    def pre_deploy_command(dep, config):
+        """(commands, where) of the deployment's pre-deploy command, or None.
+
+        railway.json's ``deploy.preDeployCommand`` (a string or a list) wins over the service instance's setting
+        (``serviceInstanceUpdate(input: {preDeployCommand: [...]})``), as config-as-code does on Railway."""
+        value = config.get("preDeployCommand")
+        where = "railway.json"
+        if not value:
+            value = (dep.get("instanceSettings") or {}).get("preDeployCommand")
+            where = "service settings"
+        if isinstance(value, str):
+            value = [value]
+        commands = [c for c in (value or []) if isinstance(c, str) and c.strip()]
+        return (commands, where) if commands else None
+
+    def _run_pre_deploy(self, dep, pre_deploy, rt):
+        """Run the pre-deploy command(s) in the release with the deployment's variables, inside the network.
+
+        Output goes to the deployment logs; the first failing command fails the deployment (Railway does not
+        retry it).  Returns True when every command exited 0."""
+        dep_id = dep["id"]
+        logs = self.store.logs
+        commands, where = pre_deploy
+        t0 = iso()
+        started = time.monotonic()
+        env = self.render_env(dep, "")
+        env.pop("PORT", None)
+        error = None
+        for command in commands:
+            logs.append(dep_id, "deploy", f"Running pre-deploy command ({where}): {command}")
+            try:
+                proc = subprocess.Popen(["sh", "-c", command], cwd=dep["releaseDir"], env=env,
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+            except OSError as exc:
+                error = f"Pre-deploy command could not start: {exc}"
+                break
+            rt.proc, rt.pgid, rt.expected_exit = proc, proc.pid, True
+            timer = threading.Timer(self.cfg.pre_deploy_timeout, procs.kill_group, args=(proc.pid, 1.0))
+            timer.daemon = True
+            timer.start()
+            try:
+                for raw in proc.stdout:
+                    logs.append(dep_id, "deploy", raw.decode("utf-8", "replace").rstrip("\r\n"))
+                code = proc.wait()
+            finally:
+                timer.cancel()
+                rt.proc = rt.pgid = None
+            if rt.cancel.is_set():
+                return False
+            if code != 0:
+                error = f"Pre-deploy command failed with exit code {code}: {command}"
+                break
+        payload = {"durationMs": int((time.monotonic() - started) * 1000)}
+        if error:
+            payload["error"] = error
+            logs.append(dep_id, "deploy", error, "error")
+            logs.append(dep_id, "deploy", "Deployment failed: the pre-deploy command did not succeed", "error")
+        else:
+            logs.append(dep_id, "deploy", "Pre-deploy command completed")
+        self._event(dep, "PRE_DEPLOY_COMMAND", payload, started=t0)
+        return error is None
 
     def _build(self, dep, release, config):
         dep_id = dep["id"]
@@ -401,12 +479,21 @@ class Engine:
     def _alloc_port(self):
         with self.rt_lock:
             for port in self.cfg.deploy_ports:
-                if port in self.ports_in_use:
+                if port in self.ports_in_use or port == self.cfg.tcp_proxy_port:
                     continue
                 if port_is_free(port):
                     self.ports_in_use.add(port)
                     return port
         raise DeploymentError("no free port in the deployment pool")
+
+    def reserve_port(self):
+        """A port of the pool kept for a TCP proxy (never handed to a deployment)."""
+        return self._alloc_port()
+
+    def sync_network(self):
+        """Start/stop the TCP proxy forwarders after a tcpProxyCreate/Delete or a reset."""
+        if self.tcp is not None:
+            self.tcp.sync()
 
     def _release_port(self, port):
         with self.rt_lock:
@@ -417,6 +504,7 @@ class Engine:
         env = {k: os.environ[k] for k in BASE_ENV_KEYS if k in os.environ}
         env.update(self.injected_vars(dep["environmentId"], dep["serviceId"]))
         env.update(render(dep["snapshot"]["variables"], self, dep["environmentId"], dep["serviceId"]))
+        env = self.inside_network(env, dep["environmentId"])
         meta = dep.get("meta") or {}
         env.update({
             "PORT": str(port),
@@ -433,6 +521,31 @@ class Engine:
             env["RAILWAY_GIT_AUTHOR"] = meta.get("commitAuthor") or ""
         return {k: str(v) for k, v in env.items() if v is not None}
 
+    def inside_network(self, env, env_id):
+        """What the private network gives a deployment: ``<service>.railway.internal[:port]`` reaches the service.
+
+        The emulator has no DNS of its own, so it rewrites the names in the process environment to the service's
+        backend (the sandbox's PostgreSQL for Postgres).  Only the emulator's own processes (deployments and
+        pre-deploy commands) get this; on the controller the names do not resolve, as on an operator's laptop."""
+        env_rec = self.store.environment(env_id) or {}
+        backends = {}
+        for svc in self.store.services_of(env_rec.get("projectId")):
+            if svc.get("backend"):
+                backends[private_domain(svc["name"])] = svc["backend"]
+        if not backends:
+            return env
+
+        def swap(match):
+            backend = backends.get(f"{match.group(1).lower()}.railway.internal")
+            if backend is None:
+                return match.group(0)
+            port = match.group(2)
+            if port and int(port) == int(backend.get("applicationPort", port)):
+                return f"{backend['host']}:{backend['port']}"
+            return backend["host"] + (f":{port}" if port else "")
+
+        return {k: _PRIVATE.sub(swap, v) if isinstance(v, str) else v for k, v in env.items()}
+
     def injected_vars(self, env_id, service_id):
         env = self.store.environment(env_id) or {}
         svc = self.store.service(service_id) or {}
@@ -442,8 +555,13 @@ class Engine:
             "RAILWAY_ENVIRONMENT_ID": env_id, "RAILWAY_PROJECT_NAME": proj.get("name", ""),
             "RAILWAY_PROJECT_ID": env.get("projectId", ""), "RAILWAY_SERVICE_NAME": svc.get("name", ""),
             "RAILWAY_SERVICE_ID": service_id,
-            "RAILWAY_PRIVATE_DOMAIN": f"{svc.get('name', 'service')}.railway.internal",
+            "RAILWAY_PRIVATE_DOMAIN": private_domain(svc.get("name", "service")),
         }
+        proxies = self.store.tcp_proxies_of(env_id, service_id)
+        if proxies:
+            out.update({"RAILWAY_TCP_PROXY_DOMAIN": proxies[0]["domain"],
+                        "RAILWAY_TCP_PROXY_PORT": str(proxies[0]["proxyPort"]),
+                        "RAILWAY_TCP_APPLICATION_PORT": str(proxies[0]["applicationPort"])})
         if self.store.domains_of(env_id, service_id):
             out["RAILWAY_PUBLIC_DOMAIN"] = self.cfg.domain
             out["RAILWAY_STATIC_URL"] = self.cfg.domain
@@ -921,12 +1039,23 @@ class Engine:
 
 
 _REF = re.compile(r"\$\{\{\s*([A-Za-z0-9_.\- ]+?)\s*\}\}")
+_PRIVATE = re.compile(r"\b([a-z0-9][a-z0-9\-]*)\.railway\.internal(?::(\d+))?", re.IGNORECASE)
 
 
-def render(variables, engine, env_id, service_id):
-    """Resolve Railway reference templates: ${{NAME}}, ${{shared.NAME}}, ${{ServiceName.NAME}}."""
+def private_domain(service_name):
+    """Railway's private DNS name of a service: ``Postgres`` -> ``postgres.railway.internal``."""
+    slug = re.sub(r"[^a-z0-9\-]+", "-", str(service_name).lower()).strip("-") or "service"
+    return f"{slug}.railway.internal"
+
+
+def render(variables, engine, env_id, service_id, _depth=0):
+    """Resolve Railway reference templates: ${{NAME}}, ${{shared.NAME}}, ${{ServiceName.NAME}}.
+
+    A reference to another service resolves in that service's own scope (its variables and Railway's injected
+    ones), as Railway does: ``${{Postgres.DATABASE_URL}}`` gives Postgres's DATABASE_URL fully rendered.  A
+    reference to a missing variable renders as an empty string."""
     store = engine.store
-    own = dict(engine.injected_vars(env_id, service_id))
+    own = dict(engine.injected_vars(env_id, service_id)) if service_id else {}
     own.update({k: v for k, v in variables.items() if v is not None})
     shared = store.get_variables(env_id, None)
     env = store.environment(env_id) or {}
@@ -935,13 +1064,15 @@ def render(variables, engine, env_id, service_id):
         if "." in ref:
             scope, name = ref.split(".", 1)
             if scope == "shared":
-                return shared.get(name, "")
-            for svc in store.services_of(env.get("projectId")):
-                if svc["name"] == scope:
-                    vals = dict(engine.injected_vars(env_id, svc["id"]))
-                    vals.update(store.get_variables(env_id, svc["id"]))
-                    return str(vals.get(name, ""))
-            return ""
+                return str(shared.get(name, ""))
+            svc = store.service_by_name(env.get("projectId"), scope)
+            if svc is None or _depth >= 3:
+                return ""
+            if svc["id"] == service_id:
+                return str(own.get(name, ""))
+            other = render(store.get_variables(env_id, svc["id"]), engine, env_id, svc["id"], _depth + 1)
+            injected = engine.injected_vars(env_id, svc["id"])
+            return str(other.get(name, injected.get(name, "")))
         return str(own.get(ref, shared.get(ref, "")))
 
     out = {}
@@ -949,7 +1080,7 @@ def render(variables, engine, env_id, service_id):
         if v is None:
             continue
         value = str(v)
-        for _round in range(3):  # nested references, bounded
+        for _round in range(4):  # nested references, bounded
             new = _REF.sub(lambda m: lookup(m.group(1)), value)
             if new == value:
                 break

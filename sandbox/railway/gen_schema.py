@@ -21,11 +21,13 @@ KEEP = {
         "projectToken", "me", "projects", "project", "environment", "environments", "service",
         "deployment", "deployments", "deploymentEvents", "deploymentSnapshot", "variables",
         "variablesForServiceDeployment", "domains", "buildLogs", "deploymentLogs", "serviceInstance",
+        "tcpProxies",
     ],
     "Mutation": [
         "serviceInstanceDeployV2", "serviceInstanceDeploy", "serviceInstanceRedeploy", "environmentTriggersDeploy",
         "deploymentRedeploy", "deploymentRollback", "deploymentRestart", "deploymentCancel", "deploymentRemove",
         "deploymentStop", "deploymentApprove", "variableCollectionUpsert", "variableUpsert", "variableDelete",
+        "serviceInstanceUpdate", "tcpProxyCreate", "tcpProxyDelete",
     ],
     # interfaces
     "Node": ALL,
@@ -85,6 +87,9 @@ KEEP = {
     "DeploymentListInput": ALL, "DeploymentStatusInput": ALL,
     "VariableCollectionUpsertInput": ALL, "VariableUpsertInput": ALL, "VariableDeleteInput": ALL,
     "EnvironmentTriggersDeployInput": ALL,
+    "ServiceInstanceUpdateInput": ALL, "RegistryCredentialsInput": ALL, "ServiceSourceInput": ALL,
+    "TCPProxyCreateInput": ALL,
+    "TCPProxy": ALL, "TCPProxySyncStatus": ALL,
     # enums
     "DeploymentStatus": ALL, "DeploymentInstanceStatus": ALL, "DeploymentEventStep": ALL, "Builder": ALL,
     "RestartPolicyType": ALL, "ServiceDomainSyncStatus": ALL, "CustomDomainSyncStatus": ALL, "SortOrder": ALL,

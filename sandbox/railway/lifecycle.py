@@ -124,7 +124,16 @@ def write_json(admin, app_json, out):
         "environment_name": creds["environment_name"],
         "service_id": creds["service_id"],
         "service_name": creds["service_name"],
+        # Railway's default network: the app reaches Postgres on its private name; the controller only through
+        # the Postgres service's TCP proxy (DATABASE_PUBLIC_URL)
+        "postgres_service_id": creds.get("postgres_service_id"),
+        "tcp_proxy_port": creds.get("tcp_proxy_port"),
+        "private_database_host": "postgres.railway.internal:5432",
     })
+    db = data.get("db") or {}
+    if creds.get("tcp_proxy_port") and db.get("user"):
+        data["database_public_url"] = (f"postgresql://{db['user']}:{db.get('password', '')}@127.0.0.1:"
+                                       f"{creds['tcp_proxy_port']}/{db.get('name', '')}")
     atomic_write_json(out, data, mode=0o600)
     return data
 

@@ -6,10 +6,9 @@ X-Railway-Request-Id.  With no active deployment the edge answers Railway's "App
 with an active deployment whose process is not running, "Application failed to respond" (502).
 """
 import http.client
-from http.server import ThreadingHTTPServer
 
 from .store import si_key
-from .util import TolerantHandler, new_id
+from .util import TolerantHandler, make_threading_server, new_id
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
               "trailers", "transfer-encoding", "upgrade", "proxy-connection"}
@@ -78,24 +77,9 @@ class ProxyHandler(TolerantHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _read_body(self):
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks = []
-            while True:
-                size = int(self.rfile.readline(65537).split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
-                        pass
-                    break
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline(3)
-            return b"".join(chunks)
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n > 0 else b""
-
     def _proxy(self):
         rid = new_id().replace("-", "")[:22]
-        body = self._read_body()
+        body = self.read_body()
         port, has_active = self._target()
         if port is None:
             return self._edge_page(502 if has_active else 503, FAILED_PAGE if has_active else NOT_FOUND_PAGE, rid)
@@ -146,11 +130,4 @@ class ProxyHandler(TolerantHandler):
 
 
 def make_proxy(app, host, port):
-    handler = type("BoundProxyHandler", (ProxyHandler,), {"app": app})
-    srv = ThreadingHTTPServer((host, port), handler, bind_and_activate=False)
-    srv.daemon_threads = True
-    srv.allow_reuse_address = True
-    srv.request_queue_size = 128
-    srv.server_bind()
-    srv.server_activate()
-    return srv
+    return make_threading_server(ProxyHandler, app, host, port)

@@ -12,16 +12,17 @@ import socket
 import threading
 import time
 import urllib.parse
-from http.server import ThreadingHTTPServer
 
 from . import gitsrc
 from .api import Auth, GraphQLService, can_rollback
 from .engine import IN_PROGRESS, DeploymentError
 from .store import _empty, si_key
-from .util import TolerantHandler, new_id
+from .util import TolerantHandler, make_threading_server, new_id
 
 UP_PATH = re.compile(r"^/project/([^/]+)/environment/([^/]+)/up/?$")
-HTTP_FAULTS = ("drop", "cloudflare_403", "http_5xx", "rate_limit", "slow")
+HTTP_FAULTS = ("drop", "cloudflare_403", "http_5xx", "rate_limit", "slow", "lose_answer", "graphql_error")
+# Faults that act after the request was applied (its answer is lost) instead of before it.
+AFTER_FAULTS = ("lose_answer",)
 COUNTER_FAULTS = ("fail_next_build", "skip_next_deploy", "needs_approval_next")
 
 CLOUDFLARE_403 = """<!DOCTYPE html>
@@ -105,6 +106,16 @@ class Faults:
                 e["retry_after"] = int(v.get("retry_after", 1))
             elif kind == "slow":
                 e["seconds"] = float(v.get("seconds", 2.0))
+            elif kind == "lose_answer":
+                # the mutation is applied, then the connection is reset (mode reset) or held silent for
+                # `seconds` and then reset (mode timeout: the client's deadline passes first)
+                e["mode"] = str(v.get("mode", "reset"))
+                if e["mode"] not in ("reset", "timeout"):
+                    raise ValueError("lose_answer.mode must be reset or timeout")
+                e["seconds"] = float(v.get("seconds", 5.0))
+            elif kind == "graphql_error":
+                # HTTP 200 with a GraphQL error, nothing applied (Railway refusing an operation)
+                e["message"] = str(v.get("message", "Internal server error"))
             entries.append(e)
         with self.lock:
             self.http.extend(entries)
@@ -308,7 +319,8 @@ class Emulator:
         origin = body.get("origin_repo") or app.get("origin_repo")
         if not origin:
             raise ValueError("app.json has no origin_repo")
-        created, summary = self.store.seed(app, origin, self.cfg.domain_url)
+        created, summary = self.store.seed(app, origin, self.cfg.domain_url, tcp_proxy_port=self.cfg.tcp_proxy_port)
+        self.engine.sync_network()
         if created and path:
             with self.store.lock:
                 self.store.data["seed"]["app_json"] = os.path.abspath(path)
@@ -332,8 +344,25 @@ class Emulator:
             with self.store.lock:
                 for key, values in (self.store.data.get("seedVariables") or {}).items():
                     self.store.data["variables"][key] = dict(values)
+                # the seeded network too: the TCP proxies, and no service settings (preDeployCommand, ...)
+                if "seedTcpProxies" in self.store.data:
+                    self.store.data["tcpProxies"] = json.loads(json.dumps(self.store.data["seedTcpProxies"]))
+                for si in self.store.data["serviceInstances"].values():
+                    si.pop("settings", None)
                 self.store.save()
+        self.engine.sync_network()
         return {"reset": True, "seeded": bool(self.store.data.get("seeded"))}
+
+    def expire_image(self, body):
+        """Railway drops old deployments' images: the deployment stays listed but can no longer be rolled back to."""
+        dep_id = body.get("deployment_id")
+        with self.store.lock:
+            dep = self.store.deployment(dep_id)
+            if dep is None:
+                raise ValueError(f"no deployment {dep_id!r}")
+            dep["imageExpired"] = True
+            self.store.save()
+        return {"deployment_id": dep_id, "canRollback": can_rollback(_AdminCtx(self.store), dep)}
 
     def admin_deploy(self, body):
         seed = self.store.seed_summary()
@@ -377,22 +406,6 @@ class Handler(TolerantHandler):
         self.app.log(f'{self.client_address[0]} "{self.command} {self.path}" {status} {extra}'.rstrip())
 
     # -- plumbing -------------------------------------------------------------------------------------------
-    def _body(self):
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks = []
-            while True:
-                size_line = self.rfile.readline(65537)
-                size = int(size_line.split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
-                        pass
-                    break
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline(3)
-            return b"".join(chunks)
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n > 0 else b""
-
     def _send(self, status, body, content_type="application/json; charset=utf-8", headers=None):
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode("utf-8")
@@ -424,12 +437,21 @@ class Handler(TolerantHandler):
         self._log("dropped")
 
     def _apply_edge_fault(self, text, label):
-        """Apply an injected fault.  Returns True if the request was answered (or dropped)."""
+        """Apply an injected fault.  Returns True if the request was answered (or dropped); a fault that acts
+        after the request is applied is kept in ``self._after_fault`` for :meth:`_answer`."""
+        self._after_fault = None
         f = self.app.faults.edge(text)
         if f is None:
             return False
         self.app.stats.hit(label, "faulted")
         kind = f["kind"]
+        if kind in AFTER_FAULTS:
+            self._after_fault = f
+            return False
+        if kind == "graphql_error":
+            self._send(200, {"errors": [{"message": f["message"], "extensions": {"code": "INTERNAL_SERVER_ERROR"}}],
+                             "data": None})
+            return True
         if kind == "drop":
             self._drop()
             return True
@@ -469,7 +491,7 @@ class Handler(TolerantHandler):
 
     def do_DELETE(self):
         path = urllib.parse.urlsplit(self.path).path
-        body = self._body()
+        body = self.read_body()
         if path.startswith("/_emulator"):
             return self._admin("DELETE", path, body)
         self._send(404, {"message": "Not Found"})
@@ -478,11 +500,11 @@ class Handler(TolerantHandler):
         parts = urllib.parse.urlsplit(self.path)
         path = parts.path
         if path.startswith("/_emulator"):
-            return self._admin("POST", path, self._body())
+            return self._admin("POST", path, self.read_body())
         m = UP_PATH.match(path)
         if m:
             return self._upload(m.group(1), m.group(2), urllib.parse.parse_qs(parts.query, keep_blank_values=True))
-        body = self._body()
+        body = self.read_body()
         if path.rstrip("/") != "/graphql/v2":
             return self._send(404, {"message": "Not Found"})
         auth = Auth.from_headers(self.app.store, self.headers)
@@ -502,7 +524,18 @@ class Handler(TolerantHandler):
             return self._send(400, {"errors": [{"message": "POST body sent invalid JSON."}]}, headers=rl_headers)
         status, resp, op = self.app.gql.execute(payload, auth)
         self._count_op(auth.label, op)
-        self._send(status, resp, headers=rl_headers)
+        self._answer(status, resp, headers=rl_headers)
+
+    def _answer(self, status, body, headers=None):
+        """Send the answer, unless a lose_answer fault took it: the request was applied, the client never hears."""
+        fault = getattr(self, "_after_fault", None)
+        self._after_fault = None
+        if fault is None:
+            return self._send(status, body, headers=headers)
+        if fault["mode"] == "timeout":
+            time.sleep(fault["seconds"])
+        self._log("answer lost (%s) after status %s" % (fault["mode"], status))
+        return self._drop()
 
     def _count_op(self, label, op):
         with self.app.stats.lock:
@@ -517,7 +550,7 @@ class Handler(TolerantHandler):
             self.close_connection = True
             app.stats.hit(auth.label)
             return self._send(413, "Request Entity Too Large: the upload is too large", "text/plain")
-        body = self._body()
+        body = self.read_body()
         app.stats.hit(auth.label)
         app.stats.hit(auth.label, "uploads")
         if self._apply_edge_fault("railway-up", auth.label):
@@ -568,8 +601,8 @@ class Handler(TolerantHandler):
             return self._send(400, {"message": str(exc)})
         base = app.cfg.api_base.rstrip("/")
         url = f"{base}/project/{project_id}/service/{service_id}?environmentId={env_id}&id={dep['id']}"
-        self._send(200, {"deploymentId": dep["id"], "url": url, "logsUrl": url + "#build",
-                         "deploymentDomain": app.cfg.domain}, headers=rl_headers)
+        self._answer(200, {"deploymentId": dep["id"], "url": url, "logsUrl": url + "#build",
+                           "deploymentDomain": app.cfg.domain}, headers=rl_headers)
 
     # -- admin ----------------------------------------------------------------------------------------------
     def _admin(self, method, path, body):
@@ -603,6 +636,8 @@ class Handler(TolerantHandler):
                                             domain=app.cfg.domain))
             if method == "POST" and route == "/deploy":
                 return self._send(200, app.admin_deploy(data))
+            if method == "POST" and route == "/expire_image":
+                return self._send(200, app.expire_image(data))
             m = re.match(r"^/logs/([^/]+)$", route)
             if method == "GET" and m:
                 kind = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("kind", ["build"])[0]
@@ -613,11 +648,4 @@ class Handler(TolerantHandler):
 
 
 def make_server(app, host, port):
-    handler = type("BoundHandler", (Handler,), {"app": app})
-    srv = ThreadingHTTPServer((host, port), handler, bind_and_activate=False)
-    srv.daemon_threads = True
-    srv.allow_reuse_address = True
-    srv.request_queue_size = 128
-    srv.server_bind()
-    srv.server_activate()
-    return srv
+    return make_threading_server(Handler, app, host, port)

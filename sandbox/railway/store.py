@@ -11,6 +11,8 @@ import time
 
 from .util import atomic_write_json, iso, iso_nano, new_id, parse_iso
 
+POSTGRES_SERVICE = "Postgres"
+TCP_PROXY_DOMAIN = "127.0.0.1"   # Railway's look like "shuttle.proxy.rlwy.net"; this one must resolve on the controller
 IN_PROGRESS = ("QUEUED", "WAITING", "NEEDS_APPROVAL", "INITIALIZING", "BUILDING", "DEPLOYING")
 SCHEMA_VERSION = 1
 
@@ -30,6 +32,7 @@ def _empty():
         "services": {},
         "serviceInstances": {},     # "<envId>:<serviceId>" -> {id, createdAt}
         "domains": {},              # id -> {id, environmentId, serviceId, projectId, createdAt}
+        "tcpProxies": {},           # id -> {id, environmentId, serviceId, applicationPort, proxyPort, domain, createdAt}
         "tokens": [],               # {id, kind: project|account, token, name, projectId, environmentId, createdAt}
         "variables": {},            # "<envId>:<serviceId or ''>" -> {name: value}
         "seedVariables": {},        # same shape; what /_emulator/reset {"reset_variables": true} restores
@@ -133,6 +136,32 @@ class Store:
     def active_id(self, env_id, service_id):
         return self.data["active"].get(si_key(env_id, service_id))
 
+    def tcp_proxies_of(self, env_id, service_id):
+        return sorted((p for p in self.data.get("tcpProxies", {}).values()
+                       if p["environmentId"] == env_id and p["serviceId"] == service_id),
+                      key=lambda p: p["createdAt"])
+
+    def service_by_name(self, project_id, name):
+        for svc in self.services_of(project_id):
+            if svc["name"].lower() == str(name).lower():
+                return svc
+        return None
+
+    def instance_settings(self, env_id, service_id):
+        """Settings written through serviceInstanceUpdate (preDeployCommand, ...), kept with the instance."""
+        si = self.data["serviceInstances"].get(si_key(env_id, service_id)) or {}
+        return dict(si.get("settings") or {})
+
+    def update_instance_settings(self, env_id, service_id, values):
+        with self.lock:
+            si = self.data["serviceInstances"].setdefault(si_key(env_id, service_id),
+                                                          {"id": new_id(), "createdAt": iso()})
+            settings = dict(si.get("settings") or {})
+            settings.update(values)
+            si["settings"] = settings
+            si["updatedAt"] = iso()
+            self.save()
+
     def domains_of(self, env_id, service_id):
         return [d for d in self.data["domains"].values()
                 if d["environmentId"] == env_id and d["serviceId"] == service_id]
@@ -148,10 +177,12 @@ class Store:
 
     # -- seeding -----------------------------------------------------------------------------------------------
     def seed(self, app, origin_repo, domain_url, project_name="facturino", env_name="production",
-             service_name="facturino-app", branch="main"):
+             service_name="facturino-app", branch="main", tcp_proxy_port=None):
         """Create the Facturino project once.  Returns (created: bool, summary dict)."""
         with self.lock:
             if self.data.get("seeded"):
+                if self.ensure_network(app, tcp_proxy_port):
+                    self.save()
                 return False, self.seed_summary()
             now = iso()
             pid, eid, sid, did = new_id(), new_id(), new_id(), new_id()
@@ -187,13 +218,67 @@ class Store:
                 "CACHE_DRIVER": "database",
                 "MAIL_MAILER": "log",
             }
+            smtp = app.get("smtp") or {}
+            if smtp.get("port"):
+                # the sandbox's SMTP sink (sandbox/mailsink.py) receives the app's mail
+                variables.update({"MAIL_MAILER": "smtp", "MAIL_HOST": smtp.get("host", "127.0.0.1"),
+                                  "MAIL_PORT": str(smtp["port"]), "MAIL_ENCRYPTION": "null"})
             self.data["variables"][var_key(eid, sid)] = dict(variables)
             self.data["seedVariables"] = {var_key(eid, sid): dict(variables)}
             self.data["seed"] = {"projectId": pid, "environmentId": eid, "serviceId": sid,
                                  "commits": dict(app.get("commits") or {})}
             self.data["seeded"] = True
+            self.ensure_network(app, tcp_proxy_port)
             self.save()
             return True, self.seed_summary()
+
+    def ensure_network(self, app, tcp_proxy_port=None):
+        """Railway's usual shape, as the sandbox's default topology (idempotent; upgrades older state files).
+
+        A ``Postgres`` service (an image service backed by the sandbox's real PostgreSQL) with the variables of
+        Railway's Postgres template: DATABASE_URL on its private name ``postgres.railway.internal:5432`` and
+        DATABASE_PUBLIC_URL through a TCP proxy.  The app's DATABASE_URL is the reference
+        ``${{Postgres.DATABASE_URL}}``.  Returns True when something changed."""
+        seed = self.data.get("seed") or {}
+        pid, eid, sid = seed.get("projectId"), seed.get("environmentId"), seed.get("serviceId")
+        if not pid or self.service_by_name(pid, POSTGRES_SERVICE):
+            return False
+        db = app.get("db") or {}
+        now = iso()
+        pg_id = new_id()
+        self.data["services"][pg_id] = {
+            "id": pg_id, "name": POSTGRES_SERVICE, "projectId": pid, "createdAt": now, "updatedAt": now,
+            "source": {"image": "ghcr.io/railwayapp-templates/postgres-ssl:16"},
+            # what the private name stands for inside the emulator's "network": the sandbox's real PostgreSQL
+            "backend": {"host": db.get("host") or "127.0.0.1", "port": int(db.get("port") or 5432),
+                        "applicationPort": 5432},
+        }
+        self.data["serviceInstances"][si_key(eid, pg_id)] = {"id": new_id(), "createdAt": now}
+        pg_vars = {
+            "PGHOST": "${{RAILWAY_PRIVATE_DOMAIN}}", "PGPORT": "5432",
+            "PGUSER": "${{POSTGRES_USER}}", "PGPASSWORD": "${{POSTGRES_PASSWORD}}", "PGDATABASE": "${{POSTGRES_DB}}",
+            "POSTGRES_USER": db.get("user") or "", "POSTGRES_PASSWORD": db.get("password") or "",
+            "POSTGRES_DB": db.get("name") or "",
+            "DATABASE_URL": "postgresql://${{PGUSER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:5432/"
+                            "${{PGDATABASE}}",
+            "DATABASE_PUBLIC_URL": "postgresql://${{PGUSER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_TCP_PROXY_DOMAIN}}:"
+                                   "${{RAILWAY_TCP_PROXY_PORT}}/${{PGDATABASE}}",
+        }
+        self.data["variables"][var_key(eid, pg_id)] = dict(pg_vars)
+        self.data.setdefault("seedVariables", {})[var_key(eid, pg_id)] = dict(pg_vars)
+        if tcp_proxy_port:
+            proxy_id = new_id()
+            self.data.setdefault("tcpProxies", {})[proxy_id] = {
+                "id": proxy_id, "environmentId": eid, "serviceId": pg_id, "applicationPort": 5432,
+                "proxyPort": int(tcp_proxy_port), "domain": TCP_PROXY_DOMAIN, "createdAt": now, "updatedAt": now}
+            self.data["seed"]["tcpProxyPort"] = int(tcp_proxy_port)
+        self.data["seedTcpProxies"] = copy.deepcopy(self.data.get("tcpProxies") or {})
+        for store_key in ("variables", "seedVariables"):
+            app_vars = self.data.get(store_key, {}).get(var_key(eid, sid))
+            if app_vars is not None:
+                app_vars["DATABASE_URL"] = "${{%s.DATABASE_URL}}" % POSTGRES_SERVICE
+        self.data["seed"]["postgresServiceId"] = pg_id
+        return True
 
     def seed_summary(self):
         seed = self.data.get("seed") or {}
@@ -210,6 +295,8 @@ class Store:
             "account_token": tokens["account"]["token"] if "account" in tokens else None,
             "commits": seed.get("commits", {}),
             "origin_repo": self.data["services"][sid]["source"]["repo"],
+            "postgres_service_id": seed.get("postgresServiceId"),
+            "tcp_proxy_port": seed.get("tcpProxyPort"),
         }
 
     def snapshot(self):

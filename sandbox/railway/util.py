@@ -6,7 +6,7 @@ import socket
 import tempfile
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 def new_id():
@@ -122,3 +122,31 @@ class TolerantHandler(BaseHTTPRequestHandler):
             super().finish()
         except OSError:
             pass
+
+    def read_body(self):
+        """The request body, chunked (trailers skipped) or by Content-Length."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline(65537).split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(3)
+            return b"".join(chunks)
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+
+def make_threading_server(handler_class, app, host, port):
+    """A bound, listening ThreadingHTTPServer whose handlers see ``app`` (daemon threads, address reuse)."""
+    handler = type("Bound" + handler_class.__name__, (handler_class,), {"app": app})
+    srv = ThreadingHTTPServer((host, port), handler, bind_and_activate=False)
+    srv.daemon_threads = True
+    srv.allow_reuse_address = True
+    srv.request_queue_size = 128
+    srv.server_bind()
+    srv.server_activate()
+    return srv

@@ -21,7 +21,7 @@ from tests.support.modules import REPO_ROOT, run_module
 
 pytestmark = pytest.mark.sandbox
 
-ORIGIN = os.path.join(REPO_ROOT, "sandbox", ".state", "origin.git")
+ORIGIN = os.path.join(os.environ.get("SANDBOX_STATE_DIR") or os.path.join(REPO_ROOT, "sandbox", ".state"), "origin.git")
 PREPARE_APP = os.path.join(REPO_ROOT, "sandbox", "bin", "prepare-app")
 TWO_FA = "2025_11_16_233237_add_two_factor_columns_to_users_table"
 APP_KEY = "base64:" + base64.b64encode(b"facturino-artisan-integration-32").decode()
@@ -292,3 +292,39 @@ def test_cache_clear_failure_behind_exit_0_is_reported(checkout, database):
         handle.write("not a directory")  # the file store cannot flush it, exactly as with wrong permissions
     result = artisan(app, database, "cache:clear")
     assert result.failed and result["rc"] == 0 and "could not delete the cache files" in result["msg"]
+
+
+def probe(app, db, check_mode=False, environment=None, **args):
+    args.update(app_path=app, environment=environment or db.environment())
+    return run_module("laravel_probe", args, check_mode=check_mode)
+
+
+def test_probe_runs_the_runbooks_tinker_checks_in_one_process(checkout, database):
+    app = checkout("release/v1.0.0")
+    assert artisan(app, database, "migrate").changed
+    database.query("insert into users (name, email, password) values ('a', 'a@x', 'x'), ('b', 'b@x', 'x')")
+    result = probe(app, database, checks=["db", "users", "cache", "queue", "failed_jobs"],
+                   columns={"users": ["two_factor%"]}, queries={"invoices": "select count(*) as n from invoices"})
+    assert not result.failed and not result.changed and result["ok"], result
+    assert result["db"]["connected"] and result["db"]["driver"] == "pgsql" and result["db"]["database"] == database.name
+    assert result["users"] == 2 and result["cache"]["round_trip"] and result["queue"]["backlog"] == 0
+    assert sorted(result["columns"]["users"]) == ["two_factor_confirmed_at", "two_factor_recovery_codes",
+                                                  "two_factor_secret"]
+    assert result["queries"]["invoices"] == {"n": 0} and result["errors"] == {}
+
+
+def test_probe_reports_a_database_it_cannot_reach_without_failing(checkout, database):
+    app = checkout("main")
+    result = probe(app, database, checks=["db", "users"], environment=database.environment(DB_PORT="1"))
+    assert not result.failed and not result["ok"]
+    assert "db" in result["errors"] and "users" in result["errors"]
+    assert database.environment()["APP_KEY"] not in str(result)
+
+
+def test_probe_check_mode_dispatches_nothing_and_bad_queries_are_refused(checkout, database):
+    app = checkout("main")
+    assert artisan(app, database, "migrate").changed
+    result = probe(app, database, check_mode=True, checks=["queue"], dispatch="sandbox:dispatch")
+    assert result["ok"] and "dispatch" not in result and result["queue"]["backlog"] == 0
+    refused = probe(app, database, queries={"wipe": "delete from users"})
+    assert refused.failed and "queries.wipe must be one read-only SELECT" in refused["msg"]

@@ -1,5 +1,6 @@
 """env_audit run as Ansible runs it (a separate process), against real files and real git repositories."""
 
+import json
 import os
 import secrets
 import shutil
@@ -144,3 +145,90 @@ def test_variables_are_no_log_yet_counts_and_messages_stay_readable(run_module):
     assert debug and "********" not in debug[0]["message"] and "true" in debug[0]["message"]
     assert "Variables-Secret-42!" not in result["_raw_stdout"] + result["_raw_stderr"]
     assert result["invocation"]["module_args"]["variables"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+
+
+def laravel_app_with_env(tmp_path, text):
+    """A copy of the sandbox's Laravel app (Debian's php-laravel-framework) with ``text`` as its .env."""
+    app = tmp_path / "app"
+    shutil.copytree(SANDBOX_APP, str(app))
+    return app, write(app, ".env", text)
+
+
+def artisan(app, *args):
+    return subprocess.run(["php", "artisan"] + list(args) + ["--no-ansi"], cwd=str(app), capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+REAL_LARAVEL = pytest.mark.skipif(
+    not os.path.isdir(SANDBOX_APP) or not shutil.which("php")
+    or not os.path.exists("/usr/share/php/Illuminate/Foundation/Application.php"),
+    reason="needs sandbox/app, php and Debian's php-laravel-framework")
+
+
+@REAL_LARAVEL
+def test_file_laravel_refuses_is_reported_by_line_and_reason(run_module, tmp_path):
+    with open(CLEAN, encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    lines[12] = 'DB_PASSWORD="Planted\\wSecret-93"'  # line 13: \w is no escape phpdotenv knows
+    app, env_file = laravel_app_with_env(tmp_path, "\n".join(lines))
+    booted = artisan(app, "--version")
+    assert booted.returncode != 0 and "The environment file is invalid!" in booted.stdout + booted.stderr
+    result = run_module("env_audit", {"path": env_file, "laravel_version": "8.83"})
+    assert result.failed and result["audited"]["phpdotenv"] == "5.4"
+    assert result["audited"]["laravel_loads_it"] is False
+    refused = [f for f in result["findings"] if f["rule"] == "laravel-rejects-file"]
+    assert [(f["key"], f["line"], f["severity"]) for f in refused] == [("DB_PASSWORD", 13, "error")]
+    assert "an unexpected escape sequence" in refused[0]["message"]
+    assert "laravel-rejects-file DB_PASSWORD line 13" in result["msg"]
+    assert "Planted" not in result["_raw_stdout"] + result["_raw_stderr"]
+
+
+@REAL_LARAVEL
+def test_keys_swallowed_by_a_commented_quote_are_named(run_module, tmp_path):
+    text = ("APP_KEY=base64:oEqvib1piTToLqKBWE2s58Hbb8LKK5fZ+auOMo2DDOg=\n"
+            "# APP_NAME=\"the old name\n"   # 2: the quote opens here ...
+            "APP_ENV=staging\n"
+            "APP_DEBUG=\"false\"\n")       # 4: ... and closes here
+    app, env_file = laravel_app_with_env(tmp_path, text.replace('# APP_NAME="', "# APP_NAME="))
+    assert artisan(app, "env").stdout.split()[-1:] == ["staging"]  # without the stray quote Laravel sees it ...
+    write(app, ".env", text)
+    shown = artisan(app, "env")
+    assert shown.returncode == 0 and shown.stdout.split()[-1:] == ["production"]  # ... with it, it never does
+    detected = run_module("env_audit", {"path": env_file, "app_path": str(app), "fail_on": "never"})
+    assert detected["audited"]["phpdotenv"] == "5.4" and detected["laravel_version"]["major"] == 8
+    lost = [f for f in detected["findings"] if f["rule"] == "keys-lost"]
+    assert [(f["key"], f["line"], f["severity"]) for f in lost] == [("APP_ENV", 2, "error")]
+    assert "APP_ENV, APP_DEBUG" in lost[0]["message"] and "lines 2-4" in lost[0]["message"]
+
+
+def run_env_role(tmp_path, extra_vars):
+    """Runs the env role on Railway-like variables and returns the findings of their audit."""
+    playbook = tmp_path / "env.yml"
+    playbook.write_text(
+        "- hosts: localhost\n  gather_facts: false\n  tasks:\n"
+        "    - ansible.builtin.include_role:\n        name: facturino.release.env\n"
+        "    - ansible.builtin.copy:\n        content: '{{ env_railway_audit.findings | to_json }}'\n"
+        "        dest: %s\n" % (tmp_path / "findings.json"))
+    variables = {"APP_ENV": "production", "APP_KEY": "base64:" + "A" * 44, "APP_DEBUG": "false",
+                 "APP_URL": "https://app.facturino.mk", "CACHE_STORE": "redis", "DB_CONNECTION": "pgsql"}
+    reference = tmp_path / "reference.env"
+    reference.write_text("".join("%s=%s\n" % item for item in variables.items()))
+    extra = dict(extra_vars, env_audit_file=False, env_fail_on="never", env_runtime_variables=variables,
+                 env_file=str(reference), env_network_required=False)
+    playbook_bin = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+    proc = subprocess.run(
+        [playbook_bin, "-i", "localhost,", "-c", "local", "-e", "ansible_python_interpreter=" + sys.executable,
+         "-e", json.dumps(extra), str(playbook)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
+        env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO_ROOT, ".collections")),
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    return json.loads((tmp_path / "findings.json").read_text())
+
+
+def test_env_role_reads_railway_variables_as_the_detected_laravel_does(tmp_path):
+    detected = {"preflight_security": {"laravel_version": {"version": "8.83.26", "major": 8}}}
+    rules = {(finding["rule"], finding.get("key")) for finding in run_env_role(tmp_path, detected)}
+    assert ("unsupported-key", "CACHE_STORE") in rules  # Laravel 8 reads CACHE_DRIVER
+    unknown = {(finding["rule"], finding.get("key")) for finding in run_env_role(tmp_path, {})}
+    assert ("unsupported-key", "CACHE_STORE") not in unknown

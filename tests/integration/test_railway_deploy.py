@@ -317,3 +317,64 @@ def test_skipped_and_needs_approval_end_the_wait_with_a_reason(rw):
     assert approved["status"] == "SUCCESS", approved.get("msg")
     assert approved["deployment_id"] == blocked["deployment_id"]  # the waiting deployment was adopted and approved
     assert "approved by this task" in [t["label"] for t in approved["timeline"]]
+
+
+# Ambiguous mutations (issue 14): applied by Railway, answer lost --------------------------------------------------
+@pytest.mark.parametrize("mode", ["reset", "timeout"])
+def test_lost_deploy_answer_is_reconciled_into_one_deployment(rw, mode):
+    rw.ensure("base")
+    before = {d["id"] for d in rw.deployments()}
+    rw.fault(lose_answer={"count": 1, "mode": mode, "seconds": 4, "match": "mutation ServiceInstanceDeployV2"})
+    result = rw.module(state="deployed", commit_sha=rw.commits["migration"], http_timeout=2)
+    assert not result.failed, result.get("msg")
+    created = [d for d in rw.deployments() if d["id"] not in before]
+    assert len(created) == 1, "the lost deploy answer made a second deployment"
+    assert result["deployment_id"] == created[0]["id"] == rw.active()["id"]
+    assert result["reconciled"][0]["found"] == created[0]["id"]
+
+
+def test_lost_rollback_answer_rolls_back_once(rw):
+    rw.ensure("base")
+    rw.ensure("migration")
+    before = {d["id"] for d in rw.deployments()}
+    rw.fault(lose_answer={"count": 1, "mode": "timeout", "seconds": 4, "match": "mutation DeploymentRollback"})
+    result = rw.module(state="rolled_back", http_timeout=2)
+    assert not result.failed, result.get("msg")
+    created = [d for d in rw.deployments() if d["id"] not in before]
+    assert len(created) == 1 and created[0]["reason"] == "rollback", "no double rollback"
+    assert result["commit_sha"] == rw.commits["base"] and rw.served_version() == (200, "0.9.0")
+
+
+def test_lost_variables_answer_is_read_back_and_deploys_once(rw):
+    rw.ensure("base")
+    before = {d["id"] for d in rw.deployments()}
+    marker = "lost-" + secrets.token_hex(4)
+    rw.fault(lose_answer={"count": 1, "mode": "reset", "match": "mutation VariableCollectionUpsert"})
+    result = rw.module(state="variables", variables={"FACTURINO_MARKER": marker}, skip_deploys=False)
+    assert not result.failed, result.get("msg")
+    assert result["reconciled"][0]["found"] == "applied"
+    created = [d for d in rw.deployments() if d["id"] not in before]
+    assert len(created) == 1, "the upsert without skipDeploys was sent twice (two redeploys)"
+    rw.module(state="variables", variables_absent=["FACTURINO_MARKER"], skip_deploys=True)
+    rw.ensure("base")
+
+
+def test_rollback_fallback_skips_an_expired_target_and_a_refused_one(rw):
+    rw.ensure("base")
+    refused = rw.module(state="redeployed")["deployment_id"]     # a second deployment of base, newer
+    rw.ensure("migration")
+    rw.module(state="rolled_back")                              # base again, as a rollback deployment
+    middle = rw.active()["id"]
+    bad = rw.module(state="deployed", commit_sha=rw.commits["migration"])["deployment_id"]
+    rw.admin("POST", "/expire_image", {"deployment_id": middle})   # the ledger's target is gone
+    rw.fault(graphql_error={"count": 1, "message": "Deployment cannot be rolled back",
+                            "match": '"id": "%s"' % refused})
+    result = rw.module(state="rolled_back", fallback=True, deployment_id=middle, bad_deployment_id=bad)
+    assert not result.failed, result.get("msg")
+    assert result["skipped"][0]["id"] == middle and "canRollback" in result["skipped"][0]["reason"]
+    assert result["commit_sha"] == rw.commits["base"] and rw.served_version() == (200, "0.9.0")
+    assert [a["target"]["id"] for a in result["attempts"]][0] == refused
+    assert "cannot be rolled back" in result["attempts"][0]["error"]
+    assert result["attempts"][-1]["status"] == "SUCCESS"
+    again = rw.module(state="rolled_back", fallback=True, deployment_id=middle, bad_deployment_id=bad)
+    assert again.changed is False, "a second run must not roll back twice"

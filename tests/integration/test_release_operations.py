@@ -177,3 +177,39 @@ def test_unlock_needs_confirmation_and_removes_a_dead_runs_lock(sandbox, tmp_pat
     assert not lock.exists()
     rc, out = rh.run_playbook("unlock.yml", dict(extra, unlock_confirm=True))
     assert rc == 0 and "No lock was held" in out and rh.recap(out)["changed"] == 0
+
+
+def test_a_corrupt_ledger_stops_the_release_at_the_start_and_loses_nothing(sandbox, tmp_path):
+    extra = {"release_state_dir": str(tmp_path / "state"), "release_reports_dir": str(tmp_path / "reports")}
+    env_dir = tmp_path / "state" / sandbox["environment_name"]
+    env_dir.mkdir(parents=True)
+    good = {"version": 1, "environment": sandbox["environment_name"], "releases": [
+        {"run_id": "earlier", "tag": "v0.9.0", "status": "good", "deployment_id": "d-earlier",
+         "started_at": "2026-01-01T00:00:00Z"}]}
+    (env_dir / "ledger.json.bak").write_text(json.dumps(good))
+    (env_dir / "ledger.json").write_text(json.dumps(good)[:70])          # cut short: a disk fault, a bad edit
+    rc, out = rh.run_playbook("release.yml", extra)
+    assert rc != 0
+    ledger = env_dir / "ledger.json"
+    assert "the release ledger %s is corrupt" % ledger in out
+    assert "cp %s.bak %s" % (ledger, ledger) in out and "Traceback" not in out
+    assert ledger.read_text() == json.dumps(good)[:70]                    # left as found
+    assert json.loads((env_dir / "ledger.json.bak").read_text()) == good  # the history is whole
+    assert not (env_dir / "release.lock").exists()                       # stopped before the lock
+    assert "Deploy on Railway" not in out
+
+
+def test_a_corrupt_lock_is_refused_clearly_and_unlock_keeps_its_record(sandbox, tmp_path):
+    extra = {"release_state_dir": str(tmp_path / "state"), "release_reports_dir": str(tmp_path / "reports")}
+    lock = tmp_path / "state" / sandbox["environment_name"] / "release.lock"
+    lock.mkdir(parents=True)
+    (lock / "owner.json").write_text('{"owner": "ops@ci", "run_id": ')
+    rc, out = rh.run_playbook("release.yml", extra)
+    assert rc != 0
+    assert "the release lock %s is corrupt" % lock in out and "owner.json" in out
+    assert "playbooks/unlock.yml -e unlock_confirm=true" in out and "Traceback" not in out
+    assert (lock / "owner.json").read_text() == '{"owner": "ops@ci", "run_id": '
+    rc, out = rh.run_playbook("unlock.yml", dict(extra, unlock_confirm=True))
+    assert rc == 0, out[-3000:]
+    assert not lock.exists()
+    assert (lock.parent / "release.lock.bak").read_text() == '{"owner": "ops@ci", "run_id": '

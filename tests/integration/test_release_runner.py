@@ -1,6 +1,7 @@
 """The release driven by ansible-runner (what examples/ci/ does): events, artifacts, and no secret anywhere."""
 
 import os
+import stat
 import sys
 
 import pytest
@@ -40,7 +41,9 @@ def test_runner_release_events_and_artifacts_hold_no_secret(sandbox, tmp_path):
     assert secret_reads and "censored" in secret_reads[-1]["event_data"]["res"]
     assert rh.active_commit(sandbox)[0] == sandbox["commits"]["migration"]
     # Not one secret value in any event, in stdout, in the command file or anywhere else under the runner dir.
-    secrets = [s.encode() for s in rh.secrets_of(sandbox)]
+    from tests.integration.test_secret_sweep import sweep_secrets  # noqa: PLC0415
+
+    secrets = [s.encode() for s in sweep_secrets(sandbox)]
     leaks = []
     for root, _dirs, files in os.walk(str(pdd)):
         for name in files:
@@ -53,4 +56,15 @@ def test_runner_release_events_and_artifacts_hold_no_secret(sandbox, tmp_path):
             with open(os.path.join(root, name), "rb") as handle:
                 data = handle.read()
             leaks += ["secret in report %s" % name for s in secrets if s in data]
+    loose = []
+    for root, _dirs, files in os.walk(str(tmp_path / "state")):
+        for name in files:
+            path = os.path.join(root, name)
+            if os.path.islink(path) or "/.git/" in path:
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read()
+            if any(s in data for s in secrets) and stat.S_IMODE(os.stat(path).st_mode) != 0o600:
+                loose.append(os.path.relpath(path, str(tmp_path)))
     assert not leaks, leaks
+    assert not loose, loose

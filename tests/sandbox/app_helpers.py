@@ -17,7 +17,7 @@ import psycopg2
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PREPARE_APP = REPO_ROOT / "sandbox" / "bin" / "prepare-app"
-STATE = REPO_ROOT / "sandbox" / ".state"
+STATE = Path(os.environ.get("SANDBOX_STATE_DIR") or REPO_ROOT / "sandbox" / ".state")
 TWO_FA = "2025_11_16_233237_add_two_factor_columns_to_users_table"
 TWO_FA_COLUMNS = {"two_factor_secret", "two_factor_recovery_codes", "two_factor_confirmed_at"}
 

@@ -43,7 +43,9 @@ if ($path === '/api/health') {
 if ($path === '/env') {
     header('Content-Type: application/json');
     echo json_encode(['APP_NAME' => getenv('APP_NAME'), 'FOO' => getenv('FOO'), 'PORT' => getenv('PORT'),
-                      'RAILWAY_DEPLOYMENT_ID' => getenv('RAILWAY_DEPLOYMENT_ID')]);
+                      'RAILWAY_DEPLOYMENT_ID' => getenv('RAILWAY_DEPLOYMENT_ID'),
+                      'DATABASE_URL' => getenv('DATABASE_URL'),
+                      'RAILWAY_PRIVATE_DOMAIN' => getenv('RAILWAY_PRIVATE_DOMAIN')]);
     return;
 }
 if ($path === '/login') {

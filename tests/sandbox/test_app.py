@@ -29,6 +29,7 @@ BRANCHES = {
     "lint_broken": "broken/lint",
     "health_500": "broken/health-500",
     "migration_fails": "broken/migration-fails",
+    "invoice_pdf_broken": "broken/invoice-pdf",
 }
 
 
@@ -75,8 +76,9 @@ def test_app_json_matches_contract(info):
         assert key in info
     assert set(info["commits"]) == set(BRANCHES)
     assert set(info["db"]) >= {"host", "port", "name", "user", "password"}
-    assert info["db"]["name"] == "facturino" and info["db"]["user"] == "facturino"
-    assert info["database_url"].startswith("postgresql://facturino:")
+    db_name = os.environ.get("SANDBOX_DB_NAME") or "facturino"  # a second sandbox (a worktree) has its own
+    assert info["db"]["name"] == db_name and info["db"]["user"] == db_name
+    assert info["database_url"].startswith("postgresql://%s:" % db_name)
     assert info["app_key"].startswith("base64:")
 
 
@@ -112,9 +114,11 @@ def test_working_clone_and_env_file(info):
     env_file = app / ".env.production"
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     text = env_file.read_text()
+    domain_port = os.environ.get("RAILWAY_EMULATOR_DOMAIN_PORT") or "18791"
     for line in ("APP_ENV=production", "APP_DEBUG=false", "APP_NAME=Facturino", "DB_CONNECTION=pgsql",
                  "SESSION_DRIVER=database", "SESSION_LIFETIME=1440", "QUEUE_CONNECTION=database",
-                 "CACHE_DRIVER=database", "MAIL_MAILER=log", "SANCTUM_STATEFUL_DOMAINS=127.0.0.1:18791",
+                 "CACHE_DRIVER=database", "MAIL_MAILER=smtp", f"MAIL_PORT={info['smtp']['port']}", "MAIL_HOST=127.0.0.1",
+                 "SANCTUM_STATEFUL_DOMAINS=127.0.0.1:" + domain_port,
                  f"APP_KEY={info['app_key']}", f"DB_PASSWORD={info['db']['password']}"):
         assert line in text.splitlines()
     git = ["git", "-C", str(app)]
@@ -383,3 +387,38 @@ def test_reset_db_terminates_connections_and_restores_base(info):
     assert h.query(info, db["name"], "select count(*) from users where email = %s", (info["admin_email"],)) == [(1,)]
     assert not (h.columns(info, db["name"], "users") & h.TWO_FA_COLUMNS)
     assert os.path.isdir(info["app_repo"])
+
+
+# --------------------------------------------------------------------------- admin pages (the runbook's browser flows)
+
+def admin_session(info, url):
+    session = requests.Session()
+    page = session.get(url + "/admin/login", timeout=10)
+    token = re.search(r'name="_token" value="([^"]+)"', page.text).group(1)
+    resp = session.post(url + "/admin/login", data={"_token": token, "email": info["admin_email"],
+                                                    "password": info["admin_password"]}, timeout=10)
+    assert resp.url.endswith("/admin/dashboard"), resp.url
+    return session
+
+
+def test_invoice_pdf_is_a_real_pdf_from_tcpdf(info, served):
+    session = admin_session(info, served["url"])
+    resp = session.get(served["url"] + "/admin/invoices/1/pdf", timeout=20)
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/pdf"
+    assert resp.content.startswith(b"%PDF") and len(resp.content) > 1024
+    assert 'filename="invoice-INV-000001.pdf"' in resp.headers["Content-Disposition"]
+
+
+def test_two_factor_page_says_it_needs_the_migration_on_the_base_commit(info, served):
+    session = admin_session(info, served["url"])
+    page = session.get(served["url"] + "/admin/two-factor", timeout=10)
+    assert page.status_code == 200 and "needs the v1.0.0 migration" in page.text
+
+
+def test_broken_invoice_pdf_answers_500_while_the_rest_serves(info, served, tmp_path):
+    root = h.extract(info, "invoice_pdf_broken", tmp_path / "invoice_pdf_broken")
+    with h.serve(root, served["env"]) as url:
+        assert requests.get(url + "/api/health", timeout=10).status_code == 200
+        session = admin_session(info, url)
+        assert session.get(url + "/admin/invoices/1", timeout=10).status_code == 200
+        assert session.get(url + "/admin/invoices/1/pdf", timeout=20).status_code == 500

@@ -451,3 +451,44 @@ def test_auto_deploy_on_push_is_opt_in(emu, php_app, tmp_path):
         emu.admin("POST", "/config", {"auto_deploy": False})
         subprocess.run(["git", "--git-dir", php_app["origin_repo"], "update-ref", "refs/heads/main",
                         php_app["commits"]["good"]], check=True)
+
+
+DEPLOY = ("mutation D($e: String!, $s: String!, $c: String) "
+          "{ serviceInstanceDeployV2(environmentId: $e, serviceId: $s, commitSha: $c) }")
+
+
+@pytest.mark.parametrize("mode", ["reset", "timeout"])
+def test_lose_answer_applies_the_mutation_and_loses_its_answer(emu, php_app, mode):
+    before = {d["id"] for d in emu.state()["deployments"]}
+    emu.admin("POST", "/faults", {"lose_answer": {"count": 1, "mode": mode, "seconds": 1.5,
+                                                  "match": "serviceInstanceDeployV2"}})
+    started = time.monotonic()
+    with pytest.raises((requests.ConnectionError, requests.Timeout)):
+        emu.post(DEPLOY, {"e": emu.env_id, "s": emu.service_id, "c": php_app["commits"]["good"]},
+                 timeout=0.8 if mode == "timeout" else 10)
+    if mode == "timeout":
+        assert time.monotonic() - started < 1.4, "the client's deadline passes while the emulator holds the answer"
+    new = [d for d in emu.state()["deployments"] if d["id"] not in before]
+    assert len(new) == 1 and new[0]["commit"] == php_app["commits"]["good"], "applied although the answer was lost"
+    assert emu.wait(new[0]["id"]) == "SUCCESS"
+    assert emu.admin("GET", "/faults")["fired"]["lose_answer"] == 1
+
+
+def test_graphql_error_refuses_without_applying_and_expired_image_cannot_be_rolled_back(emu, php_app):
+    c = php_app["commits"]
+    v1 = emu.deploy_and_wait(c["base"])
+    emu.deploy_and_wait(c["good"])
+    rollback = "mutation R($id: String!) { deploymentRollback(id: $id) }"
+    before = {d["id"] for d in emu.state()["deployments"]}
+    emu.admin("POST", "/faults", {"graphql_error": {"count": 1, "message": "Service unavailable",
+                                                    "match": "deploymentRollback"}})
+    r = emu.post(rollback, {"id": v1})
+    assert r.status_code == 200 and r.json()["data"] is None
+    assert r.json()["errors"][0]["message"] == "Service unavailable"
+    assert {d["id"] for d in emu.state()["deployments"]} == before
+    assert dep(emu, v1)["canRollback"] is True
+    assert emu.admin("POST", "/expire_image", {"deployment_id": v1})["canRollback"] is False
+    assert dep(emu, v1)["canRollback"] is False and dep(emu, v1)["status"] == "REMOVED"
+    r = emu.post(rollback, {"id": v1})
+    assert "cannot be rolled back" in r.json()["errors"][0]["message"]
+    assert {d["id"] for d in emu.state()["deployments"]} == before

@@ -42,6 +42,20 @@ class TransientError(FacturinoError):
         self.retry_after = retry_after
 
 
+class HttpError(TransientError):
+    """An HTTP exchange failed: ``kind`` is timeout, connection_error, tls_error, too_many_redirects, too_large or
+    request_error; ``never_sent`` is True when the request cannot have reached the server."""
+
+    def __init__(self, message, kind="request_error", never_sent=False, retry_after=None, hint=None, **result):
+        super().__init__(message, retry_after=retry_after, hint=hint, **result)
+        self.kind = kind
+        self.never_sent = never_sent
+
+
+class BadAnswerError(FacturinoError):
+    """A server answered with something of the wrong form (HTML, invalid JSON, JSON of the wrong shape)."""
+
+
 class RetriesExhaustedError(FacturinoError):
     """A retried operation kept failing; ``last_error`` holds the final cause."""
 
@@ -63,12 +77,28 @@ class RailwayError(FacturinoError):
     """Railway's API refused or failed a request."""
 
 
+class RequestBudgetExceeded(RailwayError):
+    """The task spent its request budget (stops runaway polling)."""
+
+
+class AmbiguousRequestError(RailwayError):
+    """The connection broke after a mutation was sent: Railway may or may not have applied it."""
+
+
 class RailwayAuthError(RailwayError):
     """The token is missing, invalid, of the wrong type, or lacks the scope."""
 
 
 class DeploymentFailedError(RailwayError):
     """A deployment reached a failure state (FAILED, CRASHED, ...)."""
+
+
+class NotARepositoryError(CommandError):
+    """The path is not inside a git work tree."""
+
+
+class NotifyError(FacturinoError):
+    """A notification could not be delivered."""
 
 
 class LaravelError(CommandError):
@@ -101,3 +131,12 @@ class AuditFindingsError(FacturinoError):
 
 class HealthCheckFailedError(HttpCheckError):
     """Health checks ran and did not pass (after their retries); the result holds every check."""
+
+
+class BrowserCheckError(FacturinoError):
+    """A browser step failed: a page did not show what it should, a download or a mail did not arrive."""
+
+
+class StateFileError(FacturinoError):
+    """A file of the run's own state (the ledger, the lock's owner record) is unreadable or corrupt; it is left as
+    found, and the message names the file, its kept copy and the fix."""

@@ -56,8 +56,10 @@ class AtomicFile:
                 os.fsync(handle.fileno())
         else:
             for name in os.listdir(self.temp_path):
-                with open(os.path.join(self.temp_path, name), "rb") as handle:
-                    os.fsync(handle.fileno())
+                entry = os.path.join(self.temp_path, name)
+                if os.path.isfile(entry) and not os.path.islink(entry):
+                    with open(entry, "rb") as handle:
+                        os.fsync(handle.fileno())
             fsync_directory(self.temp_path)
         replaced = None
         if self.directory and os.path.isdir(self.path):
@@ -73,9 +75,7 @@ class AtomicFile:
     def discard(self):
         if self.temp_path and not self.committed and os.path.lexists(self.temp_path):
             if os.path.isdir(self.temp_path) and not os.path.islink(self.temp_path):
-                for name in os.listdir(self.temp_path):
-                    os.unlink(os.path.join(self.temp_path, name))
-                os.rmdir(self.temp_path)
+                shutil.rmtree(self.temp_path)
             else:
                 os.unlink(self.temp_path)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -41,10 +42,42 @@ class CommandResult:
 KILL_AFTER = 10.0
 
 
+def _signal_group(proc, signum):
+    """Send ``signum`` to the child's process group (the child leads its own group), or to the child alone when it
+    does not lead one. True when something received it."""
+    try:
+        if os.getpgid(proc.pid) == proc.pid:
+            os.killpg(proc.pid, signum)
+            return True
+    except (ProcessLookupError, PermissionError):
+        pass
+    except OSError:
+        return False
+    try:
+        # the child is gone (or not a leader); members of its group may still be running
+        os.killpg(proc.pid, signum)
+        return True
+    except OSError:
+        pass
+    try:
+        proc.send_signal(signum)
+        return True
+    except OSError:
+        return False
+
+
+def in_own_group(argv):
+    """``argv`` run through ``setsid`` so the command leads its own process group and a timeout can end the whole
+    group (an artisan command's children, pg_dump's workers). Unchanged where ``setsid`` is not installed."""
+    setsid = shutil.which("setsid")
+    return [setsid] + list(argv) if setsid else list(argv)
+
+
 class Deadline:
     """Ends a child that outlives ``timeout`` seconds, the way ``timeout --kill-after=10`` does: SIGTERM, then
-    SIGKILL. Armed in-process, without the ``timeout`` binary: that binary closes its stdout/stderr before it
-    exits, which races ``AnsibleModule.run_command``'s select loop into an idle 1 s ``select()`` now and then."""
+    SIGKILL, sent to the child's whole process group, so grandchildren end with it. Armed in-process, without
+    the ``timeout`` binary: that binary closes its stdout/stderr before it exits, which races
+    ``AnsibleModule.run_command``'s select loop into an idle 1 s ``select()`` now and then."""
 
     def __init__(self, timeout):
         self.timeout = timeout
@@ -59,13 +92,14 @@ class Deadline:
 
     def _expire(self, proc):
         self.expired = True
+        _signal_group(proc, signal.SIGTERM)
         try:
-            proc.terminate()
             proc.wait(KILL_AFTER)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            pass
         except OSError:
             pass
+        _signal_group(proc, signal.SIGKILL)  # whatever of the group is left, the leader included
 
     def disarm(self):
         if self._timer is not None:
@@ -92,7 +126,7 @@ class ModuleCommandRunner:
         deadline = Deadline(timeout)
         try:
             rc, out, err = self.module.run_command(
-                list(argv), cwd=cwd, environ_update=env or {}, data=data, binary_data=data is not None,
+                in_own_group(argv), cwd=cwd, environ_update=env or {}, data=data, binary_data=data is not None,
                 check_rc=False, before_communicate_callback=deadline.arm,
             )
         finally:
@@ -114,7 +148,7 @@ class SubprocessCommandRunner:
         text = data is None or isinstance(data, str)
         proc = subprocess.Popen(  # noqa: S603 - argument list, no shell
             list(argv), cwd=cwd, env=child_env, stdin=subprocess.PIPE if data is not None else None,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text, start_new_session=True,
         )
         deadline.arm(proc)
         try:

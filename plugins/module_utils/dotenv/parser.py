@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: facturino.release contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Dotenv parsing with the phpdotenv 5 rules Laravel uses; values stay inside :class:`Secret`.
+"""A .env file as Laravel gets it (``phpdotenv.py`` models the loader); values stay inside :class:`Secret`.
 
 Syntax problems are collected as ``(rule, key, line, message)`` issues instead of raising, so one
 audit reports all of them. Messages name keys and lines only.
@@ -14,12 +14,16 @@ import re
 import stat
 
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import AuditError
+from ansible_collections.facturino.release.plugins.module_utils.dotenv import phpdotenv
 from ansible_collections.facturino.release.plugins.module_utils.dotenv.secret import Secret
 
 MAX_FILE_BYTES = 1024 * 1024
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
-REFERENCE_PATTERN = re.compile(r"\$\{([^}]*)\}")
-BOM = "\ufeff"
+# Lost names are shown only when they look like variable names: a swallowed line may be part of a secret.
+LOST_NAME_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z]{4,}$")
+# Inside a multi-line value that phpdotenv accepts, only names with an underscore count (base64 lines end in '=').
+SWALLOWED_NAME_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
+MAX_LOST_SHOWN = 8
 
 
 class Entry:
@@ -46,6 +50,8 @@ class Document:
         self.issues = list(issues or [])
         self.origin = origin
         self.path = path
+        self.phpdotenv = None  # the phpdotenv version a file was read with
+        self.refused = False  # phpdotenv refuses the file: Laravel does not boot
         self.values = {}
         for entry in self.entries:
             self.values[entry.key] = entry
@@ -119,130 +125,125 @@ def read_file(path, max_bytes=MAX_FILE_BYTES):
                          hint="re-save the file as UTF-8")
 
 
-def parse_file(path, max_bytes=MAX_FILE_BYTES):
-    return parse_text(read_file(path, max_bytes), path=path)
+def parse_file(path, max_bytes=MAX_FILE_BYTES, version=phpdotenv.NEWEST):
+    return parse_text(read_file(path, max_bytes), path=path, version=version)
 
 
-def parse_text(text, path=None):
+def parse_text(text, path=None, version=phpdotenv.NEWEST):
+    """The document Laravel gets from ``text`` under phpdotenv ``version``, with the syntax issues found.
+
+    The process environment is taken to be empty: the audit judges the file alone, as on a server where no
+    variable is set outside it, so a ``${NAME}`` that no earlier line defines stays literal (and is reported).
+    """
+    result = phpdotenv.load(text, version, {})
     issues = []
-    if text.startswith(BOM):
-        issues.append(("bom", None, 1, "the file starts with a UTF-8 byte order mark; the first key name gets corrupted"))
-        text = text[len(BOM):]
+    if result.bom:
+        issues.append(("bom", None, 1, "the file starts with a UTF-8 byte order mark; phpdotenv strips it, but "
+                       "shells, docker --env-file and other dotenv readers take it as part of the first name"))
     crlf_lines = [number for number, line in enumerate(text.split("\n"), 1) if line.endswith("\r")]
     if crlf_lines:
         issues.append(("crlf", None, crlf_lines[0],
-                       "%d line(s) end with CRLF; unquoted values keep a trailing carriage return" % len(crlf_lines)))
-    lines = text.replace("\r\n", "\n").split("\n")
+                       "%d line(s) end with CRLF; phpdotenv reads them as line breaks, but shells and other tools "
+                       "keep a carriage return at the end of values" % len(crlf_lines)))
+    issues.extend(_refusal_issues(result))
+    issues.extend(_lost_key_issues(result))
     entries = []
-    number = 0
-    while number < len(lines):
-        line_no = number + 1
-        stripped = lines[number].strip()
-        number += 1
-        if not stripped or stripped.startswith("#"):
+    for item in result.entries:
+        if item.name is None or item.value is None:
             continue
-        if stripped.startswith("export "):
-            stripped = stripped[len("export "):].lstrip()
-        if "=" not in stripped:
-            issues.append(("malformed-line", None, line_no, "line is not KEY=VALUE"))
-            continue
-        key, rest = stripped.split("=", 1)
-        key = key.strip()
-        rest = rest.strip()
-        if not KEY_PATTERN.match(key):
-            issues.append(("invalid-key-name", None, line_no,
-                           "key name must match [A-Za-z_][A-Za-z0-9_.]* (phpdotenv rejects the file)"))
-            continue
-        if rest[:1] in ('"', "'"):
-            value, end_index, closed = _quoted(lines, number - 1, rest)
-            if not closed:
-                issues.append(("unbalanced-quotes", key, line_no, "the opening quote is never closed"))
-                number = len(lines)
-                continue
-            if end_index > number - 1:
-                issues.append(("multiline-value", key, line_no,
-                               "value spans lines %d-%d; many tools (Railway's bulk editor, shells) mangle it"
-                               % (line_no, end_index + 1)))
-            number = end_index + 1
-            if not _only_comment(value[1]):
-                issues.append(("malformed-line", key, line_no, "unexpected text after the closing quote"))
-            entries.append(Entry(key, Secret(value[0]), line_no, rest[0], end_index + 1))
-            continue
-        value = _strip_inline_comment(rest)
-        if '"' in value or "'" in value:
-            issues.append(("unbalanced-quotes", key, line_no, "quote character inside an unquoted value"))
-        elif re.search(r"\s", value):
-            issues.append(("unquoted-whitespace", key, line_no,
-                           "unquoted value contains whitespace; phpdotenv 5 refuses the file (quote the value)"))
-        entries.append(Entry(key, Secret(value), line_no, ""))
+        entries.append(Entry(item.name, Secret(item.value), item.start, item.quote, item.end))
+        if item.refusal is None and item.end > item.start:
+            issues.append(("multiline-value", item.name, item.start,
+                           "value spans lines %d-%d; many tools (Railway's bulk editor, shells) mangle it"
+                           % (item.start, item.end)))
+            issues.extend(_swallowed_by_value(item, result.version))
+        if item.unresolved:
+            # The names are part of the value, so they are counted, not shown.
+            issues.append(("undefined-reference", item.name, item.start,
+                           "%d ${...} reference(s) to names no earlier line defines stay literal (phpdotenv resolves "
+                           "only earlier lines and the server's own environment)" % len(item.unresolved)))
     document = Document(entries, issues, origin="file", path=path)
-    document.issues.extend(_duplicate_issues(entries))
-    document.issues.extend(_reference_issues(entries, document))
+    for name, value in result.values.items():
+        if value is None:
+            document.values.pop(name, None)  # a later name without '=' unsets it
+    document.phpdotenv = result.version
+    document.refused = result.refused
+    document.issues.extend(_duplicate_issues(result.entries))
     return document
 
 
-def _quoted(lines, index, rest):
-    """Return ``((value, trailing_text), end_line_index, closed)`` for a value starting with a quote."""
-    quote = rest[0]
-    buffer = rest[1:]
-    current = index
-    while True:
-        position = _closing_quote(buffer, quote)
-        if position is not None:
-            text = buffer[:position]
-            if quote == '"':
-                text = text.replace('\\"', '"').replace("\\\\", "\\")
-            return (text, buffer[position + 1:]), current, True
-        current += 1
-        if current >= len(lines):
-            return ("", ""), current, False
-        buffer = buffer + "\n" + lines[current]
+def _lines(entry):
+    return "line %d" % entry.start if entry.start == entry.end else "lines %d-%d" % (entry.start, entry.end)
 
 
-def _closing_quote(text, quote):
-    escaped = False
-    for position, char in enumerate(text):
-        if quote == '"' and char == "\\" and not escaped:
-            escaped = True
+REFUSAL_FIXES = {
+    "an unexpected escape sequence": "inside double quotes only \\n \\t \\r \\f \\v \\\" \\\\ and \\$ are escapes; "
+                                     "write \\\\ for a backslash, or use single quotes",
+    "unexpected whitespace": "quote a value that holds spaces, and after a closing quote put only a # comment",
+    "a missing closing quote": "close the quote; only double-quoted values may span lines",
+    "an invalid name": "a name takes only letters, digits, '_' and '.', ASCII ones for phpdotenv 5.4; after "
+                       "'export ' a name needs two or more characters",
+    "an unexpected equals": "the line starts with '='; put the name before it",
+}
+
+
+def _refusal_issues(result):
+    issues = []
+    for entry in result.refusals:
+        where = ("%s on %s" % (entry.name, _lines(entry))) if entry.name else _lines(entry)
+        issues.append(("laravel-rejects-file", entry.name, entry.start,
+                       "phpdotenv %s refuses %s: %s (%s); Laravel stops with \"The environment file is invalid!\""
+                       % (result.version, where, entry.refusal, REFUSAL_FIXES.get(entry.refusal, "fix the line"))))
+    return issues
+
+
+def _lost_key_issues(result):
+    issues = []
+    for swallowed in result.swallowed:
+        names = [swallowed.opener] if swallowed.opener else []
+        names.extend(name for name in swallowed.names if LOST_NAME_PATTERN.match(name) and name not in names)
+        if not names:
             continue
-        if char == quote and not escaped:
-            return position
-        escaped = False
-    return None
+        if swallowed.reason == "comment":
+            cause = ("a double quote opened in the comment on line %d runs to line %d: phpdotenv reads lines %d-%d "
+                     "as one comment" % (swallowed.start, swallowed.end, swallowed.start, swallowed.end))
+        else:
+            cause = ("the double quote opened on line %d is never closed: phpdotenv drops lines %d-%d without an "
+                     "error" % (swallowed.start, swallowed.start, swallowed.end))
+        issues.append(("keys-lost", names[0], swallowed.start,
+                       "%s, so Laravel never sees %s (close the quote, or remove it from the comment)"
+                       % (cause, _shown(names))))
+    return issues
 
 
-def _only_comment(trailing):
-    trailing = trailing.strip()
-    return not trailing or trailing.startswith("#")
+def _swallowed_by_value(entry, version):
+    """A double-quoted value that runs over lines that look like assignments: their keys never load."""
+    names = [name for name in phpdotenv.assigned_names(entry.value.split("\n")[1:], version)
+             if SWALLOWED_NAME_PATTERN.match(name)]
+    if not names:
+        return []
+    return [("keys-lost", names[0], entry.start,
+             "the double-quoted value of %s runs from line %d to line %d over lines that look like assignments, so "
+             "Laravel never sees %s (close the quote on line %d if the value ends there)"
+             % (entry.name, entry.start, entry.end, _shown(names), entry.start))]
 
 
-def _strip_inline_comment(value):
-    match = re.search(r"\s#", value)
-    if match:
-        value = value[:match.start()]
-    return value.strip()
+def _shown(names):
+    return ", ".join(names[:MAX_LOST_SHOWN]) + (" and %d more" % (len(names) - MAX_LOST_SHOWN)
+                                                if len(names) > MAX_LOST_SHOWN else "")
 
 
 def _duplicate_issues(entries):
     first_line = {}
     issues = []
     for entry in entries:
-        if entry.key in first_line:
-            issues.append(("duplicate-key", entry.key, entry.line,
-                           "also set on line %s; the last assignment wins" % first_line[entry.key]))
+        if entry.name is None or entry.refusal:
+            continue
+        if entry.name in first_line:
+            how = ("names it without '=', which unsets it" if entry.value is None
+                   else "sets it again; the last assignment wins")
+            issues.append(("duplicate-key", entry.name, entry.start,
+                           "also set on line %s; line %s %s" % (first_line[entry.name], entry.start, how)))
         else:
-            first_line[entry.key] = entry.line
-    return issues
-
-
-def _reference_issues(entries, document):
-    issues = []
-    for entry in entries:
-        if entry.quote == "'":
-            continue  # single quotes are literal in phpdotenv
-        undefined = [name for name in REFERENCE_PATTERN.findall(entry.value.reveal()) if name not in document.values]
-        if undefined:
-            # The name is part of the value, so it is counted, not shown.
-            issues.append(("undefined-reference", entry.key, entry.line,
-                           "%d ${...} reference(s) to variables this file does not define" % len(undefined)))
+            first_line[entry.name] = entry.start
     return issues

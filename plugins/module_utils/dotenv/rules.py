@@ -14,14 +14,18 @@ import re
 # rule id -> (default severity, what it protects against)
 RULES = {
     # syntax
-    "bom": ("warning", "a byte order mark corrupts the first key name"),
-    "crlf": ("warning", "CRLF line endings leave a carriage return in unquoted values"),
-    "malformed-line": ("error", "phpdotenv refuses a file with a line that is not KEY=VALUE"),
-    "invalid-key-name": ("error", "phpdotenv refuses invalid key names"),
-    "unbalanced-quotes": ("error", "an unclosed quote swallows the rest of the file"),
-    "unquoted-whitespace": ("error", "phpdotenv 5 refuses unquoted values with whitespace"),
+    "laravel-rejects-file": ("error", "phpdotenv refuses the file, so Laravel stops with \"The environment file is "
+                                      "invalid!\" and does not boot"),
+    "keys-lost": ("error", "an open double quote makes phpdotenv drop lines without an error; Laravel never sees "
+                           "their keys"),
+    "bom": ("warning", "phpdotenv strips a byte order mark, but shells and other dotenv readers corrupt the first "
+                       "name with it"),
+    "crlf": ("warning", "phpdotenv reads CRLF as a line break, but shells and other tools keep a carriage return in "
+                        "values"),
+    "invalid-key-name": ("error", "a variable name that a .env file cannot carry"),
     "duplicate-key": ("warning", "only the last assignment is used"),
-    "undefined-reference": ("warning", "${VAR} expands to an empty string"),
+    "undefined-reference": ("warning", "${VAR} naming nothing defined earlier stays literal unless the server's "
+                                       "environment sets it"),
     "multiline-value": ("warning", "multi-line values are mangled by many tools"),
     # required and valid
     "required-missing": ("error", "a required variable is missing or empty"),

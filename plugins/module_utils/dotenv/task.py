@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 
+from ansible_collections.facturino.release.plugins.module_utils.common import validate
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import (
     AuditFindingsError,
     InvalidInputError,
 )
 from ansible_collections.facturino.release.plugins.module_utils.common.process import ModuleCommandRunner
-from ansible_collections.facturino.release.plugins.module_utils.dotenv import drift, masking, parser, policy
+from ansible_collections.facturino.release.plugins.module_utils.dotenv import drift, masking, parser, phpdotenv, policy
 from ansible_collections.facturino.release.plugins.module_utils.dotenv.appconfig import env_names_read
 from ansible_collections.facturino.release.plugins.module_utils.dotenv.audit import audit_environment, audit_repository
 from ansible_collections.facturino.release.plugins.module_utils.dotenv.findings import count_by_severity, sort_findings
@@ -26,17 +27,21 @@ NO_LOG_DICT_OPTIONS = ("variables", "reference")
 NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
-def load_documents(params):
-    """``(document, reference)`` from path/variables and reference/reference_path."""
+def load_documents(params, version=None):
+    """``(document, reference)`` from path/variables and reference/reference_path.
+
+    Files are read as the phpdotenv that Laravel ``version`` loads them with (the newest when it is unknown).
+    """
     if params.get("max_bytes") is not None and params["max_bytes"] < 1:
         raise InvalidInputError("max_bytes must be positive", hint="leave it unset for the 1 MiB default")
+    loader = phpdotenv.version_for_laravel(version.major if version else None)
     if params.get("path"):
-        document = parser.parse_file(params["path"], params["max_bytes"])
+        document = parser.parse_file(params["path"], params["max_bytes"], loader)
     else:
         document = parser.from_mapping(params["variables"])
     reference = None
     if params.get("reference_path"):
-        reference = parser.parse_file(params["reference_path"], params["max_bytes"])
+        reference = parser.parse_file(params["reference_path"], params["max_bytes"], loader)
     elif params.get("reference") is not None:
         reference = parser.from_mapping(params["reference"], origin="reference")
     return document, reference
@@ -78,16 +83,20 @@ def summary_message(findings, counts, fail_on, passed):
     return "%s (failed, fail_on=%s): %s%s" % (head, fail_on, "; ".join(shown), "; +%d more" % more if more else "")
 
 
-def run_env_audit(module):
+def handle(module):
     params = module.params
+    for key in ("path", "app_path", "reference_path"):
+        validate.check_path(key, params.get(key))
+    validate.check_line("laravel_version", params.get("laravel_version"))
+    validate.check_count("max_bytes", params.get("max_bytes"), minimum=1, maximum=1024 * 1024 * 1024, unit="bytes")
     policy.validate(params["ignore"], params["severity_overrides"])
     if params.get("app_path") and not os.path.isdir(params["app_path"]):
         raise InvalidInputError("app_path %s is not a directory" % params["app_path"],
                                 hint="point app_path at the application's checkout, or omit it")
-    document, reference = load_documents(params)
-    protect(module, [document, reference])
     runner = ModuleCommandRunner(module)
     version = resolve_version(params, runner)
+    document, reference = load_documents(params, version)
+    protect(module, [document, reference])
     app_reads = env_names_read(params["app_path"]) if params.get("app_path") else None
     findings = audit_environment(document, params["profile"], version.major if version else None, params["required"],
                                  params["forbidden"], app_reads, reference,
@@ -104,7 +113,8 @@ def run_env_audit(module):
     result = dict(
         changed=False, passed=passed, counts=counts, findings=[f.as_dict() for f in kept], ignored=ignored,
         profile=params["profile"], laravel_version=version.as_dict() if version else None,
-        audited={"origin": document.origin, "path": document.path, "keys": len(document.values)},
+        audited={"origin": document.origin, "path": document.path, "keys": len(document.values),
+                 "phpdotenv": document.phpdotenv, "laravel_loads_it": not document.refused},
         repository=repository, drift=drift.summary(kept) if reference is not None else None,
     )
     message = summary_message([f for f in kept if not passed and policy.passed([f], params["fail_on"]) is False],

@@ -8,15 +8,12 @@ from __future__ import annotations
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import (
     CommandError,
     MissingDependencyError,
+    NotARepositoryError,
 )
 
 # Read-only: no index refresh by status, no pager, stable English output.
 GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
 GIT_TIMEOUT = 120
-
-
-class NotARepositoryError(CommandError):
-    """The path is not inside a git work tree."""
 
 
 class GitRepository:

@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
+from ansible_collections.facturino.release.plugins.module_utils.common import validate
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import HealthCheckFailedError
 from ansible_collections.facturino.release.plugins.module_utils.common.retry import Clock
 from ansible_collections.facturino.release.plugins.module_utils.http import runner as runner_mod
@@ -106,16 +107,13 @@ def url_passwords(params):
         urls += [check.get("url"), (check.get("login") or {}).get("url"), (check.get("login") or {}).get("logout_url")]
     found = set()
     for url in urls:
-        try:
-            password = urlsplit(url or "").password
-        except ValueError:
-            password = None
+        password = validate.url_password(url) if isinstance(url, str) else None
         if password:
             found.update((password, unquote(password)))
     return found
 
 
-def module_handler(module):
+def handle(module):
     """For common.module.run_module: unhealthy gate checks fail the task (with every result kept)."""
     module.no_log_values.update(url_passwords(module.params))
     result = run(module.params)

@@ -10,6 +10,7 @@ import math
 import re
 from urllib.parse import urljoin, urlsplit
 
+from ansible_collections.facturino.release.plugins.module_utils.common import validate
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import InvalidInputError
 from ansible_collections.facturino.release.plugins.module_utils.http.argspec import http_health_argument_spec
 from ansible_collections.facturino.release.plugins.module_utils.http.assertions import compile_jmespath
@@ -111,33 +112,23 @@ def _bad(message, hint):
 
 
 def resolve_url(url, base_url, what):
+    if url is not None and not isinstance(url, str):
+        _bad("%s: url must be text" % what, "give an absolute http(s) URL or a path with base_url")
     url = (url or "").strip()
     if not url:
         _bad("%s: the url is empty" % what, "give an absolute http(s) URL or a path with base_url")
-    if not urlsplit(url).scheme:
+    if "://" not in url and not validate.has_scheme(url):
         if not base_url:
-            _bad("%s: %r is relative and base_url is not set" % (what, url), "set base_url or give an absolute URL")
+            _bad("%s: %s is relative and base_url is not set" % (what, validate.mask_url(url)),
+                 "set base_url or give an absolute URL")
         url = base_url.rstrip("/") + "/" + url.lstrip("/")
     validate_url(url, what)
     return url
 
 
 def validate_url(url, what):
-    parts = urlsplit(url)
-    problem = None
-    if parts.scheme not in ("http", "https"):
-        problem = "scheme must be http or https"
-    elif not parts.hostname:
-        problem = "it has no host"
-    elif re.search(r"\s", url):
-        problem = "it contains whitespace"
-    else:
-        try:
-            parts.port  # pylint: disable=pointless-statement
-        except ValueError:
-            problem = "the port is not a number in 0-65535"
-    if problem:
-        _bad("%s: invalid URL %r: %s" % (what, url, problem), "give an absolute http(s) URL such as https://app.example.com/api/health")
+    """The common URL check (scheme, host, port, no spaces, IPv6 brackets); the password never shows."""
+    validate.check_url("%s url" % what if not what.endswith("url") else what, url)
 
 
 def _compile_regex(pattern, what):
@@ -165,10 +156,11 @@ def parse_check(raw, base_url):
     for code in status:
         if not 100 <= int(code) <= 599:
             _bad("%s: status %s is not an HTTP status code" % (what, code), "use codes between 100 and 599")
-    timeout = float(raw.get("timeout") or 0)
-    if timeout <= 0:
-        _bad("%s: timeout must be above 0 seconds (got %s)" % (what, raw.get("timeout")), "set timeout in seconds, e.g. 10")
+    timeout = raw.get("timeout")
+    validate.check_timeout("%s: timeout" % what, timeout if timeout is not None else 0.0)
+    timeout = float(timeout)
     max_latency = raw.get("max_latency_ms")
+    validate.check_number("%s: max_latency_ms" % what, max_latency, unit="ms")
     if max_latency is not None and not 0 < max_latency < timeout * 1000:
         _bad("%s: max_latency_ms %s is impossible with timeout %s s" % (what, max_latency, timeout),
              "set 0 < max_latency_ms < timeout * 1000")
@@ -178,10 +170,15 @@ def parse_check(raw, base_url):
     contains = list(raw.get("contains") or [])
     if method == "HEAD" and (assertions or regex or contains):
         _bad("%s: a HEAD response has no body for json/contains/regex" % what, "use method GET for body assertions")
+    validate.check_headers("%s: headers" % what, raw.get("headers"))
     headers = {str(k): str(v) for k, v in (raw.get("headers") or {}).items()}
     login = None
     if raw.get("login"):
         lg = raw["login"]
+        for key in ("url", "logout_url"):
+            if lg.get(key) and "://" in str(lg[key]):
+                validate.check_url("%s login.%s" % (what, key), lg[key])
+            validate.check_line("%s login.%s" % (what, key), lg.get(key))
         login_url = urljoin(url, lg.get("url") or "")
         validate_url(login_url, what + " login")
         if not lg.get("username") or lg.get("password") is None:
@@ -202,6 +199,13 @@ def parse_check(raw, base_url):
 
 
 def parse_monitor(raw, checks):
+    validate.check_timeout("monitor.duration", raw.get("duration") if raw.get("duration") is not None else 0.0,
+                           maximum=7 * 86400.0)
+    validate.check_timeout("monitor.interval", raw.get("interval") if raw.get("interval") is not None else 0.0)
+    for key in ("error_rate_pct", "p95_ms", "inaccessible_after"):
+        validate.check_number("monitor.thresholds.%s" % key, (raw.get("thresholds") or {}).get(key),
+                              allow_equal=True, unit="")
+    validate.check_path("monitor.stop_file", raw.get("stop_file"))
     duration = float(raw.get("duration") or 0)
     interval = float(raw.get("interval") or 0)
     if duration <= 0 or interval <= 0:
@@ -267,6 +271,10 @@ def parse_spec(params):
         if check.name in seen:
             _bad("check name %r is used twice" % check.name, "give each check a unique name")
         seen.add(check.name)
+    for key in ("delay", "backoff", "max_delay"):
+        validate.check_number(key, p[key], allow_equal=True, maximum=86400.0)
+    validate.check_count("retries", p["retries"], maximum=1000)
+    validate.check_count("concurrency", p["concurrency"], minimum=1, maximum=256)
     if p["retries"] < 0 or p["delay"] < 0 or p["backoff"] < 1 or p["max_delay"] < p["delay"]:
         _bad("retries/delay/backoff/max_delay are inconsistent", "use retries >= 0, delay >= 0, backoff >= 1, max_delay >= delay")
     if p["concurrency"] < 1:

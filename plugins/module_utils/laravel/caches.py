@@ -23,6 +23,14 @@ REDIRECTS = {
 }
 
 
+def protect_config_cache(app_path):
+    """The config cache holds every configured secret (database password, APP_KEY): owner-only, like .env."""
+    for relpath in cache_state.SCOPES["config"]:
+        path = os.path.join(app_path, relpath)
+        if os.path.isfile(path) and not os.path.islink(path):
+            os.chmod(path, 0o600)
+
+
 def _listing(state):
     return "".join("%s %s\n" % (path, digest[:12]) for path, digest in sorted(state.items()))
 
@@ -59,6 +67,8 @@ def run_cache_command(artisan, command, check_mode, diff):
         return {"changed": _predict(artisan, command, before), "cmd": artisan.argv(command),
                 "stdout": "", "stderr": "", "duration_ms": 0}
     result = artisan.run(command)
+    if "config" in scopes:
+        protect_config_cache(artisan.app_path)
     after = cache_state.snapshot(artisan.app_path, scopes)
     changes = cache_state.compare(before, after)
     outcome = fields(result)

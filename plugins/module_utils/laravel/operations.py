@@ -5,11 +5,12 @@
 
 from __future__ import annotations
 
+from ansible_collections.facturino.release.plugins.module_utils.common import validate as validate_common
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import InvalidInputError
 from ansible_collections.facturino.release.plugins.module_utils.common.process import ModuleCommandRunner
 from ansible_collections.facturino.release.plugins.module_utils.laravel import (
     caches, detectors, guards, maintenance, migrations, output, queue)
-from ansible_collections.facturino.release.plugins.module_utils.laravel.args import CACHE_COMMANDS
+from ansible_collections.facturino.release.plugins.module_utils.laravel.argspec import CACHE_COMMANDS, check_common_options
 from ansible_collections.facturino.release.plugins.module_utils.laravel.runner import ArtisanRunner, fields, redact
 
 # Read-only or key-independent commands skip the APP_KEY guard.
@@ -37,6 +38,14 @@ def raw(artisan, argv, check_mode):
 
 def validate(params):
     command = params["command"]
+    check_common_options(params)
+    for key in ("step", "retry", "refresh"):
+        validate_common.check_count(key, params.get(key), minimum=0, maximum=100000)
+    for key in ("queue", "connection"):
+        validate_common.check_line(key, params.get(key))
+    validate_common.check_line("secret", params.get("secret"), secret=True)
+    for arg in params.get("argv") or []:
+        validate_common.check_line("argv", arg)
     if command == "raw" and not params["argv"]:
         raise InvalidInputError("command=raw needs `argv`, the artisan command and its arguments",
                                 hint="for example argv: ['backup:run', '--only-db']")
@@ -79,7 +88,7 @@ def dispatch(artisan, params, check_mode, diff):
     return raw(artisan, params["argv"], check_mode)
 
 
-def run_artisan(module, runner=None):
+def handle(module, runner=None):
     """``common.module.run_module`` handler: module params in, result dict out."""
     params = module.params
     validate(params)

@@ -81,6 +81,12 @@ class ArtisanRunner:
             detectors.raise_for_failure(command, result, **fields(result))
         return result
 
+    def run_php(self, code, data):
+        """Run PHP ``code`` (``php -r``) in app_path with the same environment as artisan; ``data`` on stdin."""
+        env = dict(self.environment)
+        env["COLUMNS"] = COLUMNS
+        return self.runner.run([self.php, "-r", code], env=env, cwd=self.app_path, timeout=self.timeout, data=data)
+
 
 def fields(result):
     """The keys every task result carries; ``cmd`` is the argv without secrets."""

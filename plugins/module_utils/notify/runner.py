@@ -5,11 +5,33 @@
 
 from __future__ import annotations
 
+from ansible_collections.facturino.release.plugins.module_utils.common import validate
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import InvalidInputError
 from ansible_collections.facturino.release.plugins.module_utils.notify import smtp, webhook
 
 
+def validate_options(params):
+    """Every notification option that can be wrong in form, checked before anything is sent."""
+    validate.check_line("subject", params.get("subject"))
+    validate.check_timeout("timeout", params.get("timeout"), maximum=3600.0)
+    validate.check_count("attempts", params.get("attempts"), minimum=1, maximum=20)
+    validate.check_count("smtp_port", params.get("smtp_port"), minimum=1, maximum=65535)
+    host = params.get("smtp_host")
+    validate.check_line("smtp_host", host)
+    if host and (" " in host or "/" in host):
+        raise InvalidInputError("smtp_host must be a host name or address, not a URL or text with spaces",
+                                hint="set smtp_host to a name such as smtp.example.com (the port goes in smtp_port)")
+    validate.check_line("smtp_username", params.get("smtp_username"))
+    validate.check_line("smtp_password", params.get("smtp_password"), secret=True)
+    validate.check_address("mail_from", params.get("mail_from"))
+    for address in params.get("mail_to") or []:
+        validate.check_address("mail_to", address)
+    validate.check_url("webhook_url", params.get("webhook_url"), secret=True, required=False)
+    validate.check_headers("webhook_headers", params.get("webhook_headers"))
+
+
 def notify(params, check_mode, clock=None, smtp_factory=None, session=None):
+    validate_options(params)
     channels = []
     if params.get("smtp_host"):
         channels.append("smtp")
@@ -38,3 +60,8 @@ def notify(params, check_mode, clock=None, smtp_factory=None, session=None):
     result["changed"] = True
     result["msg"] = "notified via %s" % ", ".join(channels)
     return result
+
+
+def handle(module):
+    """``common.module.run_module`` handler of the release_notify module."""
+    return notify(module.params, module.check_mode)

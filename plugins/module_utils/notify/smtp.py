@@ -12,16 +12,12 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import (
-    FacturinoError,
     InvalidInputError,
+    NotifyError,
+    RetriesExhaustedError,
     TransientError,
 )
-from ansible_collections.facturino.release.plugins.module_utils.common.errors import RetriesExhaustedError
 from ansible_collections.facturino.release.plugins.module_utils.common.retry import Backoff, retry_call
-
-
-class NotifyError(FacturinoError):
-    """A notification could not be delivered."""
 
 
 def build_message(subject, body, mail_from, mail_to, event):

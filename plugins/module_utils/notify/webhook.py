@@ -5,42 +5,46 @@
 
 from __future__ import annotations
 
-from ansible_collections.facturino.release.plugins.module_utils.common.errors import TransientError
+from ansible_collections.facturino.release.plugins.module_utils.common import http
+from ansible_collections.facturino.release.plugins.module_utils.common.errors import HttpError, TransientError
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import RetriesExhaustedError
 from ansible_collections.facturino.release.plugins.module_utils.common.retry import Backoff, retry_call
-from ansible_collections.facturino.release.plugins.module_utils.notify.smtp import NotifyError
+from ansible_collections.facturino.release.plugins.module_utils.common.errors import NotifyError
 
 
 def default_payload(subject, body, event):
     return {"text": "%s\n\n%s" % (subject, body), "subject": subject, "event": event}
 
 
-def _post_once(session, params, payload):
-    import requests  # lazy: the sanity import test runs without requests
+MAX_ANSWER_BYTES = 64 * 1024  # a webhook answers "ok" or a short error; nothing of it is parsed
 
+
+def _post_once(session, params, payload):
     try:
-        response = session.post(params["webhook_url"], json=payload, headers=params.get("webhook_headers") or {},
-                                timeout=params["timeout"], verify=params["validate_certs"])
-    except (requests.ConnectionError, requests.Timeout) as error:
-        raise TransientError("webhook unreachable: %s" % type(error).__name__,
-                             hint="check webhook_url and the network") from None
-    if response.status_code == 429 or response.status_code >= 500:
-        retry_after = response.headers.get("Retry-After")
-        raise TransientError("webhook answered HTTP %d" % response.status_code,
-                             retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)
-    if response.status_code >= 400:
-        raise NotifyError("webhook rejected the notification with HTTP %d" % response.status_code,
+        response = http.exchange(session, "POST", params["webhook_url"], params["timeout"], json_body=payload,
+                                 headers=params.get("webhook_headers") or {}, max_body=MAX_ANSWER_BYTES,
+                                 truncate=True, server="the webhook")
+    except HttpError as error:
+        # the message names the failure, never the URL (it holds the hook's secret)
+        raise TransientError("webhook unreachable: %s" % error.kind,
+                             hint="check webhook_url, the network, and timeout (%s s for the whole exchange)"
+                                  % params["timeout"]) from None
+    status = response.status_code
+    if http.retryable_status(status):
+        raise TransientError("webhook answered HTTP %d" % status,
+                             retry_after=http.parse_retry_after(response.headers.get("Retry-After")))
+    if status >= 400:
+        raise NotifyError("webhook rejected the notification with HTTP %d" % status,
                           hint="check webhook_url (a revoked or mistyped hook answers 4xx) and webhook_payload")
-    return response.status_code
+    return status
 
 
 def post(params, payload, clock=None, session=None):
-    import requests  # lazy
-
-    session = session or requests.Session()
+    session = session or http.new_session(validate_certs=params["validate_certs"])
     try:
         status = retry_call(lambda: _post_once(session, params, payload), attempts=max(1, params["attempts"]),
-                            backoff=Backoff(initial=1.0, factor=2.0, maximum=10.0), clock=clock)
+                            backoff=Backoff(initial=1.0, factor=2.0, maximum=10.0), clock=clock,
+                            max_retry_after=30.0)
     except RetriesExhaustedError as error:
         last = error.last_error
         raise NotifyError("%s (after %d attempts)" % (getattr(last, "message", last), error.attempts),

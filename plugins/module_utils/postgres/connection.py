@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ansible_collections.facturino.release.plugins.module_utils.common import validate
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import (
     DatabaseError,
     InvalidInputError,
@@ -81,10 +82,7 @@ def parse_database_url(url):
 
 def url_password(url):
     """The password inside ``database_url`` (None when absent or unparsable), so callers can mask it too."""
-    try:
-        password = urlsplit(url or "").password
-    except ValueError:
-        return None
+    password = validate.url_password(url) if isinstance(url, str) else None
     return unquote(password) if password else None
 
 

@@ -15,7 +15,7 @@ import json
 import os
 import re
 
-from ansible_collections.facturino.release.plugins.module_utils.common.errors import InvalidInputError
+from ansible_collections.facturino.release.plugins.module_utils.common.errors import BackupError, InvalidInputError
 from ansible_collections.facturino.release.plugins.module_utils.common.fileio import atomic_write, sha256_file
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -103,14 +103,61 @@ def write_json(path, data, check_mode=False):
     return atomic_write(path, json.dumps(data, indent=2, sort_keys=True) + "\n", check_mode=check_mode)
 
 
-def read_manifest(dump_path):
-    """The manifest dict, or None when absent or unreadable (an unreadable manifest makes the backup not good)."""
+# field -> the JSON types it may have (None: may be null); fields not named here are not read
+MANIFEST_FIELDS = {
+    "label": (str,), "database": (str,), "format": (str,), "created_at": (str,), "size_bytes": (int,),
+    "checksum": (dict,), "row_counts": (dict, type(None)), "total_rows": (int, type(None)), "files": (dict, type(None)),
+    "verification": (dict, type(None)), "server_version": (str, type(None)), "pg_dump_version": (str, type(None)),
+}
+
+
+def manifest_problem(data):
+    """What is wrong with a manifest's field types (a sentence), or None when every field it has is well-typed."""
+    if not isinstance(data, dict):
+        return "it is JSON of type %s, not an object" % type(data).__name__
+    for key, types in MANIFEST_FIELDS.items():
+        if key in data and (not isinstance(data[key], types) or isinstance(data[key], bool) and bool not in types):
+            return "field '%s' is %s, not %s" % (key, type(data[key]).__name__,
+                                                 " or ".join("null" if t is type(None) else
+                                                             {"str": "text", "int": "an integer",
+                                                              "dict": "an object"}[t.__name__] for t in types))
+    checksum = data.get("checksum") or {}
+    if "value" in checksum and not isinstance(checksum["value"], str):
+        return "field 'checksum.value' is %s, not text" % type(checksum["value"]).__name__
+    for key, value in (data.get("row_counts") or {}).items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "field 'row_counts.%s' is %s, not an integer" % (key, type(value).__name__)
+    verification = data.get("verification") or {}
+    if "reasons" in verification and not isinstance(verification["reasons"], (list, type(None))):
+        return "field 'verification.reasons' is %s, not a list" % type(verification["reasons"]).__name__
+    if data.get("created_at") is not None:
+        try:
+            parse_iso(data["created_at"])
+        except ValueError:
+            return "field 'created_at' is not an ISO 8601 time"
+    return None
+
+
+def read_manifest(dump_path, strict=False):
+    """The manifest dict, or None when absent or unreadable (an unreadable manifest makes the backup not good).
+
+    ``strict=True`` (a backup the task was pointed at) raises ``BackupError`` naming the manifest and what is wrong
+    with it instead of returning None for a manifest that exists but is not valid JSON of the right types."""
     path = manifest_path(dump_path)
     if not os.path.isfile(path):
         return None
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError) as error:
+        if strict:
+            raise BackupError("manifest %s cannot be read: %s" % (path, type(error).__name__),
+                              hint="the backup's manifest is damaged; take a new backup") from None
         return None
-    return data if isinstance(data, dict) else None
+    problem = manifest_problem(data)
+    if problem:
+        if strict:
+            raise BackupError("manifest %s is not a valid backup manifest: %s" % (path, problem),
+                              hint="the manifest was edited or damaged; take a new backup, or restore that field")
+        return None
+    return data

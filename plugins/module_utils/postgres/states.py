@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 
+from ansible_collections.facturino.release.plugins.module_utils.common import validate
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import (
     BackupError,
     DatabaseError,
@@ -22,7 +23,8 @@ from ansible_collections.facturino.release.plugins.module_utils.common.errors im
 )
 from ansible_collections.facturino.release.plugins.module_utils.postgres import catalog, listing, manifest as mf
 from ansible_collections.facturino.release.plugins.module_utils.postgres import retention, s3
-from ansible_collections.facturino.release.plugins.module_utils.postgres.connection import connect, conn_params_from_options
+from ansible_collections.facturino.release.plugins.module_utils.common.process import ModuleCommandRunner
+from ansible_collections.facturino.release.plugins.module_utils.postgres.connection import connect, conn_params_from_options, url_password
 from ansible_collections.facturino.release.plugins.module_utils.postgres.dump import dump_database
 from ansible_collections.facturino.release.plugins.module_utils.postgres.restore import (
     check_restorable,
@@ -146,7 +148,7 @@ def _locate(params, require_good=False, check_mode=False):
         path = os.path.abspath(params["path"])
         if not os.path.lexists(path) and not os.path.exists(mf.manifest_path(path)):
             raise BackupError("backup %s does not exist" % path, hint="check path, or list backups with state=listed")
-        return path, mf.read_manifest(path)
+        return path, mf.read_manifest(path, strict=True)
     dest = os.path.abspath(params["dest"])
     backups = [b for b in listing.scan(dest) if not b.partial]
     if params.get("label"):
@@ -164,7 +166,7 @@ def _locate(params, require_good=False, check_mode=False):
             atexit.register(shutil.rmtree, dest, True)
         _check_dest(dest, False)
         path = s3.download(params, dest, name)
-        return path, mf.read_manifest(path)
+        return path, mf.read_manifest(path, strict=True)
     if not backups:
         raise BackupError("no backup%s found in %s" % (" labelled %s" % params["label"] if params.get("label") else "", dest),
                           hint="check dest and label, or list backups with state=listed")
@@ -311,5 +313,37 @@ def listed(params, runner, check_mode=False, diff=False, warn=None):
 HANDLERS = {"dumped": dumped, "verified": verified, "restored": restored, "pruned": pruned, "listed": listed}
 
 
+def validate_options(params):
+    """Every pg_backup option that can be wrong in form, checked before any command runs or file is touched."""
+    validate.check_url("database_url", params.get("database_url"), schemes=("postgres", "postgresql"), secret=True,
+                       required=False)
+    validate.check_line("host", params.get("host"))
+    validate.check_count("port", params.get("port"), minimum=1, maximum=65535)
+    for key in ("user", "dbname", "label", "name_template", "maintenance_db", "s3_bucket", "s3_prefix", "s3_region"):
+        validate.check_line(key, params.get(key))
+    validate.check_line("password", params.get("password"), secret=True)
+    validate.check_count("connect_timeout", params.get("connect_timeout"), minimum=1, maximum=3600, unit="seconds")
+    validate.check_count("timeout", params.get("timeout"), minimum=1, maximum=7 * 86400, unit="seconds")
+    validate.check_count("jobs", params.get("jobs"), minimum=1, maximum=64)
+    validate.check_count("compression", params.get("compression"), minimum=0, maximum=9)
+    validate.check_count("keep_last", params.get("keep_last"), minimum=0, maximum=100000)
+    validate.check_number("keep_days", params.get("keep_days"), minimum=0.0, allow_equal=True, maximum=36500.0,
+                          unit="days")
+    for key in ("dest", "path", "safety_dest", "pg_bin_dir"):
+        validate.check_path(key, params.get(key))
+    validate.check_url("s3_endpoint_url", params.get("s3_endpoint_url"), required=False)
+
+
 def run_state(params, runner, check_mode=False, diff=False, warn=None):
+    validate_options(params)
     return HANDLERS[params["state"]](params, runner, check_mode=check_mode, diff=diff, warn=warn)
+
+
+def handle(module):
+    """``common.module.run_module`` handler of the pg_backup module."""
+    # no_log masks the whole URL; mask the password inside it wherever it could appear alone
+    secret = url_password(module.params.get("database_url"))
+    if secret:
+        module.no_log_values.add(secret)
+    return run_state(module.params, ModuleCommandRunner(module), check_mode=module.check_mode,
+                     diff=module._diff, warn=module.warn)

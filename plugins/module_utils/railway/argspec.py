@@ -35,7 +35,7 @@ def railway_deploy_argument_spec():
     spec.update(
         state={"type": "str", "required": True,
                "choices": ["deployed", "redeployed", "rolled_back", "restarted", "cancelled", "removed", "inspected",
-                           "logs", "variables"]},
+                           "logs", "variables", "runtime"]},
         commit_sha={"type": "str"},
         source={"type": "path"},
         use_ignore_files={"type": "bool", "default": True},
@@ -53,6 +53,9 @@ def railway_deploy_argument_spec():
         variables_absent={"type": "list", "elements": "str", "default": []},
         skip_deploys={"type": "bool"},
         reveal={"type": "bool", "default": False},
+        fallback={"type": "bool", "default": False},
+        bad_deployment_id={"type": "str"},
+        pre_deploy_command={"type": "list", "elements": "str"},
     )
     return spec
 

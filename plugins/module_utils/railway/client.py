@@ -11,36 +11,29 @@ connection errors are retried through ``common.retry.retry_call``. GraphQL error
 
 from __future__ import annotations
 
-import email.utils
 import json
-import time
+import re
+import urllib.parse
 
+from ansible_collections.facturino.release.plugins.module_utils.common import http
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import (
+    AmbiguousRequestError,
+    BadAnswerError,
+    HttpError,
     RailwayAuthError,
     RailwayError,
+    RequestBudgetExceeded,
     RetriesExhaustedError,
     TransientError,
 )
 from ansible_collections.facturino.release.plugins.module_utils.common.retry import Backoff, Clock, retry_call
 from ansible_collections.facturino.release.plugins.module_utils.railway import documents
 
+parse_retry_after = http.parse_retry_after
+
 DEFAULT_API_URL = "https://backboard.railway.com/graphql/v2"
 TOKEN_TYPES = ("auto", "project", "account")
 USER_AGENT = "facturino.release railway_deploy"
-
-
-class RequestBudgetExceeded(RailwayError):
-    """The task spent its request budget (stops runaway polling)."""
-
-
-class AmbiguousRequestError(RailwayError):
-    """The connection broke after a mutation was sent: Railway may or may not have applied it."""
-
-
-def _requests():
-    # lazy import: the module checks it with common.module.require_libraries
-    import requests  # pylint: disable=import-outside-toplevel
-    return requests
 
 
 def backboard_url(api_url):
@@ -52,33 +45,115 @@ def backboard_url(api_url):
     return base
 
 
-def parse_retry_after(value, now=None):
-    """Seconds from a ``Retry-After`` header (delta seconds or an HTTP date); None when absent or unparsable."""
-    if value is None or str(value).strip() == "":
-        return None
-    value = str(value).strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
-
-
 def _looks_html(response):
-    ctype = (response.headers.get("Content-Type") or "").lower()
-    head = (response.text or "")[:200].lstrip().lower()
-    return "html" in ctype or head.startswith("<!doctype") or head.startswith("<html")
+    return response.looks_html()
 
 
 def _snippet(text, size=200):
-    text = " ".join((text or "").split())
-    return text if len(text) <= size else text[:size] + "..."
+    return http.snippet(text, size)
+
+
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
+
+
+_TOKEN = re.compile(r"\.\.\.\s*(?:on\s+)?[A-Za-z_]\w*|[A-Za-z_]\w*|[{}():]|\$?[^\s{}():]+")
+_SHAPES = {}
+
+
+def selection_shape(document):
+    """The shape a document asks for: ``{field: sub-shape or None (a scalar)}`` for its operation, fragments
+    spread in. Railway's ``data`` is checked against it before any wing reads it."""
+    if document in _SHAPES:
+        return _SHAPES[document]
+    tokens = _TOKEN.findall(document)
+    fragments, operation = {}, None
+    pos = 0
+
+    def parse_set(pos):
+        # tokens[pos] == "{"; returns (fields, spreads, next position)
+        fields, spreads, pos, last = {}, [], pos + 1, None
+        while pos < len(tokens) and tokens[pos] != "}":
+            tok = tokens[pos]
+            if tok == "(":
+                depth = 0
+                while pos < len(tokens):
+                    depth += {"(": 1, ")": -1}.get(tokens[pos], 0)
+                    pos += 1
+                    if depth == 0:
+                        break
+                continue
+            if tok.startswith("..."):
+                spreads.append(tok[3:].strip())
+            elif tok == "{":
+                sub, sub_spreads, pos = parse_set(pos)
+                fields[last] = (sub, sub_spreads)
+                continue
+            else:
+                last = tok
+                fields[last] = None
+                if pos + 1 < len(tokens) and tokens[pos + 1] == ":":
+                    pos += 2  # an alias: the key stays the alias, the field name after ':' is skipped
+            pos += 1
+        return fields, spreads, pos + 1
+
+    while pos < len(tokens):
+        tok = tokens[pos]
+        if tok == "fragment":
+            name = tokens[pos + 1]
+            while tokens[pos] != "{":
+                pos += 1
+            fields, spreads, pos = parse_set(pos)
+            fragments[name] = (fields, spreads)
+        elif tok == "{":
+            fields, spreads, pos = parse_set(pos)
+            operation = (fields, spreads)
+        else:
+            pos += 1
+
+    def resolve(node):
+        fields, spreads = node
+        out = {}
+        for name in spreads:
+            if name in fragments:
+                out.update(resolve(fragments[name]))
+        for name, sub in fields.items():
+            out[name] = resolve(sub) if sub is not None else None
+        return out
+
+    shape = resolve(operation) if operation else {}
+    _SHAPES[document] = shape
+    return shape
+
+
+def check_data_shape(data, shape, operation, path=""):
+    """Raise ``RailwayError`` naming the field when ``data`` does not have the shape the document asked for."""
+    if not isinstance(data, dict):
+        raise _shape_error(operation, path or "data", "an object", data)
+    for name, sub in shape.items():
+        where = "%s.%s" % (path, name) if path else name
+        if name not in data:
+            if not path:
+                raise RailwayError("Railway answered %s without the field '%s' it asked for" % (operation, where),
+                                   hint="check api_url points at Railway's GraphQL API (or a faithful proxy of it)")
+            continue
+        value = data[name]
+        if sub is None or value is None:
+            continue
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if item is not None:
+                    check_data_shape(item, sub, operation, "%s[%d]" % (where, index))
+        elif isinstance(value, dict):
+            check_data_shape(value, sub, operation, where)
+        else:
+            raise _shape_error(operation, where, "an object", value)
+    return data
+
+
+def _shape_error(operation, where, expected, value):
+    return RailwayError("Railway answered %s with %s where %s belongs at '%s'"
+                        % (operation, type(value).__name__ if value is not None else "null", expected, where),
+                        hint="check api_url points at Railway's GraphQL API (or a faithful proxy of it)")
 
 
 def map_graphql_errors(errors, operation, token_type):
@@ -170,7 +245,7 @@ class RailwayClient:
     # -- HTTP ---------------------------------------------------------------------------------------------
     def session(self):
         if self._session is None:
-            self._session = _requests().Session()
+            self._session = http.new_session(validate_certs=self.validate_certs)
         return self._session
 
     def _attempt(self, url, operation, idempotent, headers, json_body=None, data=None):
@@ -180,19 +255,17 @@ class RailwayClient:
                 hint="raise request_budget, or lower wait_timeout / raise poll_interval_max to poll less often",
                 api_requests=self.requests_made)
         self.requests_made += 1
-        requests = _requests()
         try:
-            response = self.session().post(url, json=json_body, data=data, headers=headers, timeout=self.timeout,
-                                           verify=self.validate_certs)
-        except requests.exceptions.ConnectTimeout as error:
-            raise TransientError("connecting to %s timed out during %s: %s" % (url, operation, error))
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                requests.exceptions.ChunkedEncodingError) as error:
-            if idempotent or _never_sent(error):
-                raise TransientError("connection to %s failed during %s: %s" % (url, operation, _snippet(str(error))))
+            response = http.exchange(self.session(), "POST", url, self.timeout, headers=headers, json_body=json_body,
+                                     data=data, max_body=MAX_ANSWER_BYTES, server="Railway (%s)" % self.api_url)
+        except HttpError as error:
+            if error.kind == "too_large":
+                raise RailwayError("%s during %s" % (error.message, operation), hint=error.hint)
+            if idempotent or error.never_sent:
+                raise TransientError("%s during %s" % (error.message, operation), hint=error.hint)
             raise AmbiguousRequestError(
                 "the connection to Railway broke after %s was sent, so it may or may not have been applied: %s"
-                % (operation, _snippet(str(error))), hint="check the service's deployments before retrying")
+                % (operation, error.message), hint="check the service's deployments before retrying")
         return self._check_status(response, operation)
 
     def _check_status(self, response, operation):
@@ -230,14 +303,14 @@ class RailwayClient:
 
         def once():
             response = self._attempt(self.api_url, operation, idempotent, headers, json_body=body)
-            return self._graphql_data(response, operation, token_type or self.token_type)
+            return self._graphql_data(response, operation, token_type or self.token_type, document)
 
         return self._call(once, operation)
 
-    def _graphql_data(self, response, operation, token_type):
+    def _graphql_data(self, response, operation, token_type, document=""):
         try:
             payload = response.json()
-        except ValueError:
+        except (ValueError, BadAnswerError):
             if response.status_code >= 400:
                 raise RailwayError("Railway answered HTTP %d to %s: %s"
                                    % (response.status_code, operation, _snippet(response.text)))
@@ -255,13 +328,15 @@ class RailwayClient:
             raise error("Railway answered HTTP %d to %s: %s" % (response.status_code, operation, _snippet(response.text)))
         data = payload.get("data")
         if not isinstance(data, dict):
-            raise RailwayError("Railway answered %s without data" % operation)
-        return data
+            raise RailwayError("Railway answered %s without data" % operation if data is None else
+                               "Railway answered %s with 'data' of type %s where an object belongs"
+                               % (operation, type(data).__name__),
+                               hint="check api_url points at Railway's GraphQL API (or a faithful proxy of it)")
+        return check_data_shape(data, selection_shape(document), operation)
 
     def upload(self, project_id, environment_id, service_id, body, message=None):
         """POST a gzip tarball to the ``railway up`` endpoint; return its JSON (``deploymentId``...)."""
-        requests = _requests()
-        quote = requests.utils.quote
+        quote = urllib.parse.quote
         url = "%s/project/%s/environment/%s/up" % (backboard_url(self.api_url), quote(project_id, safe=""),
                                                    quote(environment_id, safe=""))
         params = "serviceId=" + quote(service_id or "", safe="")
@@ -277,7 +352,7 @@ class RailwayClient:
                                    hint="exclude build output and large files with .railwayignore, or deploy a commit_sha")
             try:
                 payload = response.json()
-            except ValueError:
+            except (ValueError, BadAnswerError):
                 payload = None
             if response.status_code in (401, 403):
                 raise RailwayAuthError("Railway refused the upload (HTTP %d): %s"
@@ -289,9 +364,3 @@ class RailwayClient:
             return payload
 
         return self._call(once, "upload")
-
-
-def _never_sent(error):
-    """True when the connection failed before the request went out (refused, DNS), so a retry cannot double-apply."""
-    text = repr(error)
-    return "NewConnectionError" in text or "Failed to establish a new connection" in text or "NameResolution" in text

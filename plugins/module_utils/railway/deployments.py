@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import RailwayError
 from ansible_collections.facturino.release.plugins.module_utils.railway import documents
-from ansible_collections.facturino.release.plugins.module_utils.railway.client import AmbiguousRequestError
+from ansible_collections.facturino.release.plugins.module_utils.common.errors import AmbiguousRequestError
 from ansible_collections.facturino.release.plugins.module_utils.railway.waiter import commit_of, find_new_deployment
 
 
@@ -61,6 +61,7 @@ class DeploymentService:
         self.clock = clock
         self.find_timeout = find_timeout
         self.verify_timeout = verify_timeout
+        self.reconciled = []   # mutations whose answer was lost, and what the lookup found
 
     # -- reads ----------------------------------------------------------------------------------------------
     def instance(self):
@@ -85,15 +86,27 @@ class DeploymentService:
                                    timeout=timeout or self.find_timeout, clock=self.clock, newer_than=newest)
 
     def _send_once(self, send, known, commit=None):
-        """Send a mutation that must not double-apply. If its answer was lost, look for its deployment; when
-        none appears (Railway creates the record inside the mutation), it never applied, so send it again."""
+        """Send a mutation that must not double-apply. If its answer was lost (a reset or a timeout after it was
+        sent), reconcile: look for the deployment it created since the request started. Only when Railway was
+        asked and none appeared (Railway creates the record inside the mutation) did it never apply, and it is
+        sent once more. When Railway cannot even be asked, fail rather than risk a second deployment."""
         try:
             return send()
-        except AmbiguousRequestError:
+        except AmbiguousRequestError as lost:
+            self.reconciled.append({"error": lost.message})
             try:
-                return self.find_new(known, commit, timeout=self.verify_timeout)["id"]
-            except RailwayError:
+                found = self.find_new(known, commit, timeout=self.verify_timeout)
+            except AmbiguousRequestError:
+                raise
+            except RailwayError as error:
+                if not error.result.get("none_found"):
+                    raise AmbiguousRequestError(
+                        "%s; and Railway could not be asked whether it applied: %s" % (lost.message, error.message),
+                        hint="look at the service's deployments (state=inspected) before running this again")
+                self.reconciled[-1]["found"] = None
                 return send()
+            self.reconciled[-1]["found"] = found["id"]
+            return found["id"]
 
     # -- writes (check mode stops here) -----------------------------------------------------------------------
     def deploy_commit(self, commit_sha, known):

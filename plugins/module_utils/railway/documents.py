@@ -124,6 +124,33 @@ DEPLOYMENT_APPROVE = """
 mutation DeploymentApprove($id: String!) { deploymentApprove(id: $id) }
 """
 
+# --- the `railway run` environment and the private network -----------------------------------------------
+RUNTIME_VARIABLES = """
+query VariablesForServiceDeployment($projectId: String!, $environmentId: String!, $serviceId: String!) {
+  variablesForServiceDeployment(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId)
+}
+"""
+
+TCP_PROXIES = """
+query TcpProxies($environmentId: String!, $serviceId: String!) {
+  tcpProxies(environmentId: $environmentId, serviceId: $serviceId) { id domain proxyPort applicationPort syncStatus }
+}
+"""
+
+SERVICE_CONFIG = """
+query ServiceConfig($environmentId: String!, $serviceId: String!) {
+  serviceInstance(environmentId: $environmentId, serviceId: $serviceId) {
+    id startCommand buildCommand preDeployCommand railwayConfigFile healthcheckPath
+  }
+}
+"""
+
+SERVICE_INSTANCE_UPDATE = """
+mutation ServiceInstanceUpdate($environmentId: String, $serviceId: String!, $input: ServiceInstanceUpdateInput!) {
+  serviceInstanceUpdate(environmentId: $environmentId, serviceId: $serviceId, input: $input)
+}
+"""
+
 # --- variables ---------------------------------------------------------------------------------------------
 VARIABLES = """
 query Variables($projectId: String!, $environmentId: String!, $serviceId: String) {

@@ -20,10 +20,11 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 class Target:
     """The resolved service instance a task works on."""
 
-    def __init__(self, project, environment, service):
+    def __init__(self, project, environment, service, services=None):
         self.project_id, self.project_name = project["id"], project.get("name")
         self.environment_id, self.environment_name = environment["id"], environment.get("name")
         self.service_id, self.service_name = service["id"], service.get("name")
+        self.services = [{"id": s["id"], "name": s.get("name")} for s in services or [] if s and s.get("id")]
 
     def as_dict(self):
         return {"project_id": self.project_id, "project_name": self.project_name,
@@ -116,4 +117,4 @@ def resolve_target(client, project=None, environment=None, service=None):
     else:
         env = match_one("environment", environment, _edges(data.get("environments")), "project %s" % project_name)
     svc = match_one("service", service, _edges(data.get("services")), "project %s" % project_name)
-    return Target(data, env, svc)
+    return Target(data, env, svc, _edges(data.get("services")))

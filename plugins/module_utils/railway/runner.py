@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.facturino.release.plugins.module_utils.common import validate
 from ansible_collections.facturino.release.plugins.module_utils.common.errors import (
+    AmbiguousRequestError,
     FacturinoError,
     InvalidInputError,
+    RailwayAuthError,
     RailwayError,
+    RequestBudgetExceeded,
 )
 from ansible_collections.facturino.release.plugins.module_utils.railway import documents, status as st
 from ansible_collections.facturino.release.plugins.module_utils.railway.client import RailwayClient
@@ -21,6 +25,11 @@ from ansible_collections.facturino.release.plugins.module_utils.railway.deployme
     with_scheme,
 )
 from ansible_collections.facturino.release.plugins.module_utils.railway.logs import fetch_logs
+from ansible_collections.facturino.release.plugins.module_utils.railway.network import (
+    read_runtime,
+    read_service_config,
+    set_pre_deploy_command,
+)
 from ansible_collections.facturino.release.plugins.module_utils.railway.lookup import resolve_target
 from ansible_collections.facturino.release.plugins.module_utils.railway.upload import pack
 from ansible_collections.facturino.release.plugins.module_utils.railway.variables import (
@@ -58,7 +67,29 @@ class Context:
             self._warn(text)
 
 
+def validate_options(params):
+    """Every Railway option that can be wrong in form, checked before any request is sent."""
+    validate.check_url("api_url", params.get("api_url"))
+    validate.check_line("token", params.get("token"), secret=True)
+    validate.check_count("http_timeout", params.get("http_timeout"), minimum=1, maximum=3600, unit="seconds")
+    validate.check_count("wait_timeout", params.get("wait_timeout"), minimum=0, maximum=86400, unit="seconds")
+    validate.check_count("request_budget", params.get("request_budget"), minimum=1, maximum=100000)
+    validate.check_count("retries", params.get("retries"), minimum=0, maximum=100)
+    validate.check_count("stable_for", params.get("stable_for"), minimum=0, maximum=86400, unit="seconds")
+    validate.check_count("log_lines", params.get("log_lines"), minimum=0, maximum=100000)
+    validate.check_count("limit", params.get("limit"), minimum=1, maximum=1000)
+    validate.check_timeout("poll_interval_max", params.get("poll_interval_max"), maximum=3600.0)
+    for key in ("project", "environment", "service", "commit_sha", "deployment_id", "filter", "deploy_message"):
+        validate.check_line(key, params.get(key))
+    validate.check_path("source", params.get("source"))
+    for name in (params.get("variables") or {}):
+        validate.check_line("variables (a name)", name)
+    for name in params.get("variables_absent") or []:
+        validate.check_line("variables_absent", name)
+
+
 def build_client(params, clock=None, session=None):
+    validate_options(params)
     return RailwayClient(token=params.get("token"), api_url=params["api_url"], token_type=params["token_type"],
                          timeout=params["http_timeout"], request_budget=params["request_budget"],
                          attempts=params["retries"] + 1, validate_certs=params["validate_certs"], clock=clock,
@@ -75,6 +106,8 @@ def run(ctx, client):
                                 ctx.params.get("service"))
         service = DeploymentService(client, target, check_mode=ctx.check_mode, clock=ctx.clock)
         result = HANDLERS[ctx.params["state"]](ctx, service)
+        if service.reconciled:
+            result["reconciled"] = service.reconciled
     except FacturinoError as error:
         error.result.setdefault("api_requests", client.requests_made)
         if target is not None:
@@ -90,6 +123,11 @@ def run(ctx, client):
 
 
 def _validate(params):
+    if params.get("state") == "runtime" and not params.get("reveal"):
+        raise InvalidInputError("state=runtime returns the service's variable values and needs reveal: true",
+                                hint="set reveal: true and no_log: true on the task")
+    for command in params.get("pre_deploy_command") or []:
+        validate.check_line("pre_deploy_command", command)
     sha = params.get("commit_sha")
     if sha and not SHA_RE.match(sha):
         raise InvalidInputError("commit_sha %r is not a commit hash" % sha, hint="give 7 to 40 hex digits of the commit")
@@ -153,6 +191,8 @@ def state_deployed(ctx, service):
         if latest and commit_matches(latest, commit) and st.classify(latest.get("status")) in WAITABLE:
             result.update(changed=False, msg="a deployment of commit %s was already in progress" % commit)
             return _wait_and_report(ctx, service, latest["id"], result, instance)
+    if p.get("pre_deploy_command") is not None:
+        result["pre_deploy_command"] = _ensure_pre_deploy(ctx, service)
     if p.get("source"):
         package = pack(p["source"], use_ignore_files=p["use_ignore_files"])
         result["source"] = package.summary()
@@ -167,6 +207,19 @@ def state_deployed(ctx, service):
         deployment_id = service.deploy_commit(commit, known)
     result["msg"] = "triggered: %s" % what
     return _wait_and_report(ctx, service, deployment_id, result, instance)
+
+
+def _ensure_pre_deploy(ctx, service):
+    """Make the service's pre-deploy command O(pre_deploy_command) before the deployment is triggered.
+
+    Railway runs it inside the private network after the build and before the new deployment takes traffic; a
+    failure fails the deployment and the previous one keeps serving.  An empty list removes it."""
+    wanted = [c for c in ctx.params["pre_deploy_command"] if c]
+    current = read_service_config(service.client, service.target)["pre_deploy_command"]
+    changed = current != wanted
+    if changed and not ctx.check_mode:
+        set_pre_deploy_command(service.client, service.target, wanted)
+    return {"command": wanted, "previous": current, "changed": changed}
 
 
 def state_redeployed(ctx, service):
@@ -201,16 +254,49 @@ def _rollback_target(ctx, service, deployments, active):
                                % (p["commit_sha"], len(deployments)),
                                hint="deploy the commit with state=deployed instead")
         return candidates[0]
-    candidates = [d for d in deployments if d.get("canRollback") and (active is None or (
-        d["id"] != active["id"] and (d.get("createdAt") or "") < (active.get("createdAt") or "")
-        and not (commit_of(d) and commit_of(d) == commit_of(active))))]
+    candidates = _older_good(deployments, active)
     if not candidates:
         raise RailwayError("no earlier deployment can be rolled back to (none of the last %d has canRollback)"
                            % len(deployments), hint="give deployment_id or commit_sha, or deploy a known-good commit")
     return candidates[0]
 
 
+def _older_good(deployments, bad):
+    """Railway's deployments that ran successfully, are older than ``bad``, of another commit, with canRollback;
+    newest first."""
+    return [d for d in deployments if d.get("canRollback") and (bad is None or (
+        d["id"] != bad["id"] and (d.get("createdAt") or "") < (bad.get("createdAt") or "")
+        and not (commit_of(d) and commit_of(d) == commit_of(bad))))]
+
+
+def _unusable(target, bad, service):
+    """Why ``target`` cannot be rolled back to (checked against what Railway says now), or None."""
+    if target.get("serviceId") not in (None, service.target.service_id):
+        return "it belongs to another service"
+    if not target.get("canRollback"):
+        return "Railway says canRollback is false (its image is gone or it never ran successfully)"
+    if bad and target["id"] == bad["id"]:
+        return "it is the deployment being rolled back"
+    if bad and (target.get("createdAt") or "") >= (bad.get("createdAt") or ""):
+        return "it is not older than the deployment being rolled back (%s)" % bad["id"]
+    return None
+
+
+def _given_target(service, deployments, deployment_id):
+    found = next((d for d in deployments if d["id"] == deployment_id), None)
+    if found:
+        return found, None
+    try:
+        return service.get(deployment_id), None
+    except RailwayError as error:
+        if isinstance(error, (RailwayAuthError, RequestBudgetExceeded)):
+            raise
+        return None, "Railway does not know it (%s)" % error.message
+
+
 def state_rolled_back(ctx, service):
+    if ctx.params.get("fallback"):
+        return _rolled_back_with_fallback(ctx, service)
     instance = service.instance()
     deployments = service.list(first=max(20, ctx.params.get("limit") or 0))
     active_list = _active(instance)
@@ -232,6 +318,82 @@ def state_rolled_back(ctx, service):
     new_id = service.rollback(target, deployments + [instance.get("latestDeployment")])
     result["msg"] = "rolled back to deployment %s (commit %s)" % (target["id"], commit_of(target))
     return _wait_and_report(ctx, service, new_id, result, instance)
+
+
+def _rolled_back_with_fallback(ctx, service):
+    """Roll ``bad_deployment_id`` (default: the active deployment) back: first to ``deployment_id`` when Railway
+    confirms it can be (same service, older than the bad one, canRollback), then to Railway's newest deployment
+    older than the bad one that ran successfully and has canRollback. A target Railway refuses, or whose new
+    deployment does not reach SUCCESS, makes the next one be tried; every attempt is in ``attempts``."""
+    p = ctx.params
+    instance = service.instance()
+    deployments = service.list(first=max(20, p.get("limit") or 0))
+    active_list = _active(instance)
+    active = active_list[0] if active_list else None
+    bad = active
+    if p.get("bad_deployment_id"):
+        bad, why = _given_target(service, deployments, p["bad_deployment_id"])
+        if bad is None:
+            raise RailwayError("bad_deployment_id %s: %s" % (p["bad_deployment_id"], why),
+                               hint="give the id of the deployment to roll back, or leave it out for the active one")
+    result = {"changed": True, "previous": summarize(active), "bad_deployment": summarize(bad), "attempts": []}
+    if bad is None:
+        raise RailwayError("the service has no active deployment to roll back", hint="deploy a known-good commit")
+    if active is not None and active["id"] != bad["id"] and not commit_matches(active, commit_of(bad) or "-"):
+        # the bad deployment no longer serves (rolled back already, or replaced): nothing to do, never twice
+        return dict(result, changed=False, deployment_id=active["id"], status=active.get("status"),
+                    commit_sha=commit_of(active), url=_url(instance, active), deployment=summarize(active),
+                    rollback_target=summarize(active),
+                    msg="deployment %s is not active: deployment %s (commit %s) serves"
+                        % (bad["id"], active["id"], commit_of(active)))
+    candidates, skipped = [], []
+    if p.get("deployment_id"):
+        given, why = _given_target(service, deployments, p["deployment_id"])
+        why = why or _unusable(given, bad, service)
+        if why:
+            skipped.append({"id": p["deployment_id"], "source": "given", "reason": why})
+        else:
+            candidates.append((given, "given"))
+    for deployment in _older_good(deployments, bad):
+        if all(deployment["id"] != c["id"] for c, _src in candidates):
+            candidates.append((deployment, "railway"))
+    result["skipped"] = skipped
+    if not candidates:
+        raise RailwayError("no deployment can be rolled back to: %s; and none of Railway's last %d deployments older "
+                           "than %s ran successfully with canRollback"
+                           % ("; ".join("%s: %s" % (s["id"], s["reason"]) for s in skipped) or "no target was given",
+                              len(deployments), bad["id"]),
+                           hint="deploy a known-good commit with state=deployed (the bad deployment %s still serves)"
+                                % bad["id"], **result)
+    if ctx.check_mode:
+        target, source = candidates[0]
+        return dict(result, rollback_target=summarize(target), target_source=source,
+                    msg="would roll back to deployment %s (commit %s, %s)" % (target["id"], commit_of(target), source))
+    known = deployments + [instance.get("latestDeployment")]
+    for target, source in candidates[:3]:
+        ctx.warn("a rollback restores the image and the custom variables of deployment %s" % target["id"])
+        attempt = {"target": summarize(target), "source": source}
+        result["attempts"].append(attempt)
+        try:
+            new_id = service.rollback(target, known)
+            attempt["deployment_id"] = new_id
+            text = "rolled back to deployment %s (commit %s, %s)" % (target["id"], commit_of(target), source)
+            done = _wait_and_report(ctx, service, new_id, dict(result, msg=text), instance)
+        except (RailwayAuthError, RequestBudgetExceeded, AmbiguousRequestError):
+            raise
+        except RailwayError as error:
+            attempt["error"] = error.message
+            attempt["status"] = error.result.get("status")
+            if error.result.get("deployment_id"):
+                known = known + [{"id": error.result["deployment_id"]}]   # never taken for the next one
+            continue
+        attempt["status"] = done.get("status")
+        done.update(rollback_target=summarize(target), target_source=source)
+        return done
+    raise RailwayError("every rollback target failed: %s" % "; ".join(
+        "%s (%s): %s" % (a["target"]["id"], a["source"], a.get("error")) for a in result["attempts"]),
+        hint="the bad deployment %s may still serve: check state=inspected, then deploy a known-good commit"
+             % bad["id"], **result)
 
 
 def state_restarted(ctx, service):
@@ -328,7 +490,7 @@ def state_variables(ctx, service):
         why = "removing variables cannot skip deploys" if plan.removed else "skip_deploys is false"
         ctx.warn("Railway %s the service: %s" % ("would redeploy" if ctx.check_mode else "redeploys", why))
     if plan.has_changes and not ctx.check_mode:
-        apply_plan(service.client, target, plan, p["skip_deploys"])
+        service.reconciled.extend(apply_plan(service.client, target, plan, p["skip_deploys"]))
     result = {"changed": plan.has_changes, "deploy_triggered": triggers,
               "variable_keys": plan.keys_after(), "variable_changes": plan.summary(),
               "msg": "%d added, %d changed, %d removed%s" % (len(plan.added), len(plan.changed), len(plan.removed),
@@ -347,6 +509,20 @@ def state_variables(ctx, service):
     return result
 
 
+def state_runtime(ctx, service):
+    """The `railway run` environment: rendered variables, private values made reachable through TCP proxies."""
+    if not ctx.no_log:
+        raise InvalidInputError("reveal: true returns secret values, but the task does not set no_log",
+                                hint="add no_log: true to the task (the registered result still holds the values)")
+    runtime = read_runtime(service.client, service.target)
+    unreachable = [e for e in runtime["private"] if not e["reachable"]]
+    msg = "%d variables; %d on Railway's private network (%d reachable through a TCP proxy)" % (
+        len(runtime["values"]), len(runtime["private"]), len(runtime["private"]) - len(unreachable))
+    return {"changed": False, "variable_values": runtime["values"], "variable_keys": sorted(runtime["values"]),
+            "private": runtime["private"], "unreachable_variables": [e["variable"] for e in unreachable],
+            "service_config": runtime["service_config"], "msg": msg}
+
+
 HANDLERS = {
     "deployed": state_deployed,
     "redeployed": state_redeployed,
@@ -357,17 +533,18 @@ HANDLERS = {
     "inspected": state_inspected,
     "logs": state_logs,
     "variables": state_variables,
+    "runtime": state_runtime,
 }
 
 
-def handler(module, clock=None, session=None):
+def handle(module, clock=None, session=None):
     """``common.module.run_module`` handler for railway_deploy."""
     ctx = Context(module.params, check_mode=module.check_mode, diff=module._diff,  # pylint: disable=protected-access
                   no_log=module.no_log, clock=clock, warn=module.warn)
     return run(ctx, build_client(module.params, clock=clock, session=session))
 
 
-def info_handler(module, clock=None, session=None):
+def handle_info(module, clock=None, session=None):
     """``common.module.run_module`` handler for railway_deploy_info: state inspected, read-only."""
     params = dict(module.params, state="inspected")
     ctx = Context(params, check_mode=module.check_mode, diff=False, no_log=module.no_log, clock=clock, warn=module.warn)

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.facturino.release.plugins.module_utils.common.errors import InvalidInputError
+from ansible_collections.facturino.release.plugins.module_utils.common.errors import (
+    AmbiguousRequestError,
+    InvalidInputError,
+    RailwayError,
+)
 from ansible_collections.facturino.release.plugins.module_utils.railway import documents
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
@@ -71,16 +75,35 @@ def read_variables(client, target):
     data = client.execute(documents.VARIABLES, {"projectId": target.project_id, "environmentId": target.environment_id,
                                                 "serviceId": target.service_id})
     values = data.get("variables") or {}
+    if not isinstance(values, dict):
+        raise RailwayError("Railway answered Variables with 'variables' of type %s where an object belongs"
+                           % type(values).__name__,
+                           hint="check api_url points at Railway's GraphQL API (or a faithful proxy of it)")
     return {k: ("" if v is None else str(v)) for k, v in values.items()}
 
 
 def apply_plan(client, target, plan, skip_deploys):
-    """Write the plan (never ``replace``): one collection upsert, then one delete per removed key."""
-    if plan.upserts():
-        client.execute(documents.VARIABLE_COLLECTION_UPSERT, {"input": {
-            "projectId": target.project_id, "environmentId": target.environment_id, "serviceId": target.service_id,
-            "variables": plan.upserts(), "skipDeploys": bool(skip_deploys)}})
+    """Write the plan (never ``replace``): one collection upsert, then one delete per removed key. A write whose
+    answer was lost is reconciled by reading the variables back: when they already hold the write, it is not sent
+    again (a second upsert without skipDeploys would make Railway deploy twice). Returns what was reconciled."""
+    scope = {"projectId": target.project_id, "environmentId": target.environment_id, "serviceId": target.service_id}
+    reconciled = []
+
+    def once(document, variables, applied):
+        try:
+            client.execute(document, variables, idempotent=False)
+        except AmbiguousRequestError as lost:
+            now = read_variables(client, target)
+            done = applied(now)
+            reconciled.append({"error": lost.message, "found": "applied" if done else None})
+            if not done:
+                client.execute(document, variables, idempotent=False)
+
+    upserts = plan.upserts()
+    if upserts:
+        once(documents.VARIABLE_COLLECTION_UPSERT, {"input": dict(scope, variables=upserts,
+                                                                  skipDeploys=bool(skip_deploys))},
+             lambda now: all(now.get(k) == v for k, v in upserts.items()))
     for name in plan.removed:
-        client.execute(documents.VARIABLE_DELETE, {"input": {
-            "projectId": target.project_id, "environmentId": target.environment_id, "serviceId": target.service_id,
-            "name": name}})
+        once(documents.VARIABLE_DELETE, {"input": dict(scope, name=name)}, lambda now, name=name: name not in now)
+    return reconciled

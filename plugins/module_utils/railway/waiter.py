@@ -142,7 +142,8 @@ def find_new_deployment(list_deployments, known_ids, commit=None, timeout=60, cl
                                                    describe=lambda deps: "%d deployments, none new" % len(deps))
     except WaitTimeoutError as error:
         raise RailwayError("no new deployment%s appeared within %d s" % (" of commit %s" % commit if commit else "", timeout),
-                           hint="check the service's deployments in Railway (state=inspected)", elapsed_s=error.result.get("elapsed_s"))
+                           hint="check the service's deployments in Railway (state=inspected)", elapsed_s=error.result.get("elapsed_s"),
+                           none_found=True)
     return pick(deployments)
 
 

@@ -12,6 +12,8 @@
         main { max-width: 56rem; margin: 2rem auto; padding: 0 1rem; }
         .card { background: #fff; border-radius: .5rem; padding: 1.5rem; box-shadow: 0 1px 3px rgba(0,0,0,.1); margin-bottom: 1rem; }
         .error { color: #b91c1c; }
+        .status { color: #065f46; }
+        nav a { margin-right: 1rem; }
         label { display: block; margin-top: .75rem; }
         input { padding: .4rem; width: 100%; box-sizing: border-box; }
         button { margin-top: 1rem; padding: .5rem 1rem; }
@@ -24,8 +26,17 @@
 <header>
     <img alt="Facturino logo" src="/img/logo.svg">
     <strong>{{ config('app.name') }}</strong>
+    @auth
+        <form method="POST" action="{{ route('admin.logout') }}" style="margin-left:auto">
+            @csrf
+            <button type="submit" style="margin:0">Sign out</button>
+        </form>
+    @endauth
 </header>
 <main>
+    @if (session('status'))
+        <p class="card status" role="status">{{ session('status') }}</p>
+    @endif
     @yield('content')
 </main>
 <footer>

@@ -15,7 +15,7 @@ SECRET = "pa55-w0rd-never-shown"
     ({"command": "migrate", "argv": ["x"]}, "only used with command=raw"),
     ({"command": "rollback", "step": 0}, "step must be 1 or more"),
     ({"command": "up", "secret": SECRET}, "only apply to command=down"),
-    ({"command": "migrate", "timeout": 0}, "timeout must be a positive"),
+    ({"command": "migrate", "timeout": 0}, "timeout is 0; it must be at least 1 seconds"),
     ({"command": "migrate", "queue": "emails"}, "only apply to command=queue_work_once"),
     ({"command": "nope"}, "value of command must be one of"),
 ])

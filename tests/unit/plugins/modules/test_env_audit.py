@@ -6,7 +6,7 @@ import re
 
 import pytest
 import yaml
-from ansible.module_utils.testing import patch_module_args
+from tests.support.module_args import patch_module_args
 
 from ansible_collections.facturino.release.plugins.module_utils.dotenv.rules import RULES
 from ansible_collections.facturino.release.plugins.modules import env_audit
@@ -33,7 +33,8 @@ def test_clean_file_passes_read_only_in_check_mode(capsys):
     assert result["counts"] == {"error": 0, "warning": 0, "info": 0}
     with open(CLEAN, encoding="utf-8") as handle:
         assignments = [line for line in handle if line[:1].isupper() and "=" in line]
-    assert result["audited"] == {"origin": "file", "path": CLEAN, "keys": len(assignments)}
+    assert result["audited"] == {"origin": "file", "path": CLEAN, "keys": len(assignments), "phpdotenv": "5.4",
+                                 "laravel_loads_it": True}
     assert result["laravel_version"]["source"] == "laravel_version option"
 
 

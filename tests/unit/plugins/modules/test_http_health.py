@@ -19,7 +19,7 @@ def server():
 
 
 @pytest.mark.parametrize("args, words", [
-    ({"checks": [{"url": "ftp://example.com/x"}]}, "invalid URL 'ftp://example.com/x': scheme must be http or https"),
+    ({"checks": [{"url": "ftp://example.com/x"}]}, "url uses the unsupported scheme 'ftp' (ftp://example.com/x)"),
     ({"checks": [{"url": "/api/health"}]}, "relative and base_url is not set"),
     ({"checks": [{"url": "http://h/x", "json": ["status = 'ok'"]}]}, "invalid JMESPath \"status = 'ok'\""),
     ({"checks": [{"url": "http://h/x"}], "monitor": {"duration": 60, "thresholds": {"error_rate_pct": 150}}},

@@ -8,7 +8,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.facturino.release.plugins.doc_fragments.postgres import ModuleDocFragment
-from ansible_collections.facturino.release.plugins.module_utils.postgres.args import pg_backup_argument_spec
+from ansible_collections.facturino.release.plugins.module_utils.postgres.argspec import pg_backup_argument_spec
 from ansible_collections.facturino.release.plugins.modules import pg_backup
 
 
@@ -40,7 +40,7 @@ def test_return_keys_documented_completely():
 @pytest.mark.parametrize("args,needle", [
     ({"state": "dumped", "dbname": "x"}, "dest"),
     ({"state": "dumped", "dest": "/tmp/x", "database_url": "mysql://u:Pw-12345678@h/db"}, "postgres://"),
-    ({"state": "dumped", "dest": "/tmp/x", "dbname": "x", "compression": 12}, "compression must be 0..9"),
+    ({"state": "dumped", "dest": "/tmp/x", "dbname": "x", "compression": 12}, "compression is 12; it must be at most 9"),
     ({"state": "dumped", "dest": "/tmp/x", "dbname": "x", "jobs": 4}, "format=directory"),
     ({"state": "pruned", "dest": "/tmp/x"}, "keep_last"),
     ({"state": "dumped", "dest": "/tmp/x", "dbname": "x", "label": "../../etc"}, "label"),

@@ -6,7 +6,7 @@ import json
 import pytest
 import yaml
 
-from ansible.module_utils.testing import patch_module_args
+from tests.support.module_args import patch_module_args
 
 from ansible_collections.facturino.release.plugins.doc_fragments.railway import ModuleDocFragment
 from ansible_collections.facturino.release.plugins.module_utils.railway import client as client_mod

@@ -6,6 +6,13 @@
     <div class="card">
         <h1>Dashboard</h1>
         <p>Signed in as {{ $user->name }} ({{ $user->email }}).</p>
+        <nav>
+            <a href="{{ route('admin.invoices.index') }}">Invoices</a>
+            <a href="{{ route('admin.invoices.create') }}">New invoice</a>
+            <a href="{{ route('admin.customers.index') }}">Customers</a>
+            <a href="{{ route('admin.receipts.index') }}">Receipts</a>
+            <a href="{{ route('admin.two-factor') }}">Two-factor authentication</a>
+        </nav>
         <form method="POST" action="{{ route('admin.logout') }}">
             @csrf
             <button type="submit">Sign out</button>

@@ -83,3 +83,20 @@ def test_weak_password_judged_by_length_and_classes():
     assert ("weak-db-password", "DB_PASSWORD") in found("DB_PASSWORD=aaaaaaaaaaaaaaaaaaaaaaaa\n")  # one class
     assert ("weak-db-password", "DB_PASSWORD") in found("DB_PASSWORD=Ab1!\n")  # too short
     assert ("weak-db-password", "DB_PASSWORD") not in found("DB_PASSWORD=Ab1-kLm2Qr7-Tt4vWp1\n")
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("APP_DEBUG=true#false\n", True),           # Laravel gets 'true': '#' after an unquoted value is a comment
+    ("APP_DEBUG=false # true\n", False),
+    ('APP_DEBUG="true" # false\n', True),
+    ("DEBUG=true\nAPP_DEBUG=${DEBUG}\n", True),  # resolved from the earlier line
+    ("APP_DEBUG=${DEBUG}\nDEBUG=true\n", False),  # a later line is not resolved: Laravel gets '${DEBUG}'
+    ("APP_DEBUG='true'\nAPP_DEBUG\n", False),   # a bare name unsets it
+])
+def test_checks_judge_the_value_laravel_gets(text, fires):
+    assert (("app-debug", "APP_DEBUG") in found(text)) is fires
+
+
+def test_url_checks_see_resolved_references():
+    result = found("APP_HOST=app.facturino.mk\nAPP_URL=http://${APP_HOST}\n")
+    assert ("app-url-scheme", "APP_URL") in result and ("app-url-invalid", "APP_URL") not in result

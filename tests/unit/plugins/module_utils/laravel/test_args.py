@@ -2,7 +2,7 @@
 
 from ansible.module_utils.basic import remove_values
 
-from ansible_collections.facturino.release.plugins.module_utils.laravel import args
+from ansible_collections.facturino.release.plugins.module_utils.laravel import argspec as args
 
 
 class FakeModule:

@@ -72,7 +72,10 @@ class FakeRailway:
         self.active_id = dep["id"]
 
     def get(self, dep_id):
-        return next(d for d in self.deployments if d["id"] == dep_id)
+        for dep in self.deployments:
+            if dep["id"] == dep_id:
+                return dep
+        raise LookupError("Deployment not found")
 
     def new_deployment(self, commit):
         path = self.next_paths.pop(0) if self.next_paths else list(SUCCESS_PATH)
@@ -84,6 +87,10 @@ class FakeRailway:
         return [r[0] for r in self.requests]
 
     # -- transport (requests.Session.post) ----------------------------------------------------------------------
+    def request(self, method, url, json=None, data=None, headers=None, timeout=None, **_kwargs):  # noqa: A002
+        assert method == "POST"
+        return self.post(url, json=json, data=data, headers=headers, timeout=timeout)
+
     def post(self, url, json=None, data=None, headers=None, timeout=None, verify=True):  # noqa: A002
         body = json
         op = body.get("operationName") if body else "upload"

@@ -25,6 +25,8 @@ from ansible_collections.facturino.release.plugins.module_utils.railway.client i
 
 pytest.importorskip("requests")
 
+OK_DATA = {"ok": True, "projectToken": None, "deployment": None, "projects": None}  # every field the documents sent here ask for
+
 
 class Server:
     """Answers each POST with the next scripted reply: (status, headers, body) or "drop" (close without answering)."""
@@ -39,7 +41,7 @@ class Server:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 server.seen.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                reply = server.replies.pop(0) if server.replies else (200, {}, {"data": {"ok": True}})
+                reply = server.replies.pop(0) if server.replies else (200, {}, {"data": OK_DATA})
                 if reply == "drop":
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
@@ -86,7 +88,7 @@ HTML = (403, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html><title>Access
 
 def test_project_token_header(server):
     client = client_for(server)
-    assert client.execute(documents.PROJECT_TOKEN) == {"ok": True}
+    assert client.execute(documents.PROJECT_TOKEN) == OK_DATA
     headers = server.seen[0]["headers"]
     assert headers["Project-Access-Token"] == "tok-123"
     assert "Authorization" not in headers
@@ -105,7 +107,7 @@ def test_429_honours_retry_after(server):
     server.replies = [(429, {"Retry-After": "7"}, {"errors": [{"message": "rate limited"}]})]
     clock = FakeClock()
     client = client_for(server, clock=clock)
-    assert client.execute(documents.PROJECT_TOKEN) == {"ok": True}
+    assert client.execute(documents.PROJECT_TOKEN) == OK_DATA
     assert clock.sleeps == [7.0]
     assert client.requests_made == 2
     assert "HTTP 429" in client.retry_log[0]["error"]
@@ -115,7 +117,7 @@ def test_5xx_burst_is_retried_with_backoff(server):
     server.replies = [(502, {}, {"x": 1}), (503, {}, {"x": 1}), (500, {}, {"x": 1})]
     clock = FakeClock()
     client = client_for(server, clock=clock)
-    assert client.execute(documents.PROJECT_TOKEN) == {"ok": True}
+    assert client.execute(documents.PROJECT_TOKEN) == OK_DATA
     assert clock.sleeps == [1.0, 2.0, 4.0]
     assert client.requests_made == 4
 
@@ -123,14 +125,14 @@ def test_5xx_burst_is_retried_with_backoff(server):
 def test_cloudflare_html_403_is_retried(server):
     server.replies = [HTML, HTML]
     client = client_for(server)
-    assert client.execute(documents.PROJECT_TOKEN) == {"ok": True}
+    assert client.execute(documents.PROJECT_TOKEN) == OK_DATA
     assert all("Cloudflare" in entry["error"] for entry in client.retry_log)
 
 
 def test_dropped_connection_is_retried_for_queries(server):
     server.replies = ["drop"]
     client = client_for(server)
-    assert client.execute(documents.DEPLOYMENT, {"id": "d"}) == {"ok": True}
+    assert client.execute(documents.DEPLOYMENT, {"id": "d"}) == OK_DATA
     assert client.requests_made == 2
 
 

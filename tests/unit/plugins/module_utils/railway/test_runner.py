@@ -321,7 +321,7 @@ def test_bad_commit_sha_is_rejected_before_any_request(railway):
 
 
 def test_non_positive_poll_interval_is_rejected_before_any_request(railway):
-    with pytest.raises(InvalidInputError, match="poll_interval_max must be above 0"):
+    with pytest.raises(InvalidInputError, match="poll_interval_max is 0; it must be more than 0 seconds"):
         execute(railway, state="deployed", commit_sha=NEW, poll_interval_max=0)
     assert railway.requests == []
 

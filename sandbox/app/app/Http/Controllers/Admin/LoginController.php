@@ -30,9 +30,19 @@ class LoginController extends Controller
                 ->withErrors(['email' => __('auth.failed')]);
         }
 
+        $user = $request->user();
+        if (TwoFactorController::available() && $user->two_factor_confirmed_at) {
+            // password was right; the code decides
+            Auth::guard('web')->logout();
+            $request->session()->regenerate();
+            $request->session()->put('login.id', $user->id);
+            $request->session()->put('login.remember', $request->boolean('remember'));
+
+            return redirect()->route('admin.two-factor.challenge');
+        }
+
         $request->session()->regenerate();
 
-        $user = $request->user();
         $user->forceFill(['last_login_at' => now()])->save();
 
         Log::info('Admin login', ['user_id' => $user->id]);
