@@ -56,7 +56,7 @@ sanity: venv
 lint: venv
 	@$(ACTIVATE) && ansible-lint --profile production playbooks/ roles/
 
-units: venv
+units: venv php-oracle
 	@$(ACTIVATE) && python -m pytest -q tests/unit $(PYTEST_ARGS)
 
 sandbox-tests: sandbox-up
