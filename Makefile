@@ -5,7 +5,8 @@ VENV ?= .venv
 ACTIVATE := source $(VENV)/bin/activate
 PYTEST_ARGS ?=
 
-.PHONY: help venv php-oracle sandbox-up sandbox-down sandbox-reset release test sanity lint units sandbox-tests integration isolated-tests shared-tests shared-tests-a shared-tests-b suites matrix bench clean faults
+.PHONY: help venv php-oracle sandbox-up sandbox-down sandbox-reset release test sanity lint units sandbox-tests integration isolated-tests shared-tests shared-tests-a shared-tests-b suites matrix bench clean faults \
+	sanity-run lint-run isolated-run shared-a-run shared-b-run sandbox-b-up
 
 help:
 	@echo "make release   set up everything and run playbooks/release.yml on the sandbox"
@@ -28,8 +29,8 @@ matrix: venv
 php-oracle:
 	@{ command -v php >/dev/null && [ -f /usr/share/php/Dotenv/autoload.php ]; } \
 	  || { echo "php-oracle: installing php-cli and php-vlucas-phpdotenv"; \
-	       { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq php-cli php-vlucas-phpdotenv >/dev/null 2>&1 \
-	         || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq php-cli \
+	       { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq php-cli php-vlucas-phpdotenv >/dev/null 2>&1 \
+	         || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq php-cli \
 	              php-vlucas-phpdotenv >/dev/null; }; } \
 	       || echo "php-oracle: php-cli or php-vlucas-phpdotenv did not install; the differential test skips"; }
 
@@ -49,11 +50,15 @@ release: sandbox-up
 faults: sandbox-up
 	@$(ACTIVATE) && python tests/faults/run_faults.py $(FAULTS)
 
-sanity: venv
-	@command -v shellcheck >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null 2>&1) || echo "shellcheck unavailable: the sanity shellcheck test is skipped"
+sanity: venv sanity-run
+# The *-run targets have no prerequisites: `make suites` prepares the venv and the sandboxes once, then runs them
+# side by side (two makes preparing the same thing at once would race).
+sanity-run:
+	@command -v shellcheck >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq shellcheck >/dev/null 2>&1) || echo "shellcheck unavailable: the sanity shellcheck test is skipped"
 	@$(ACTIVATE) && scripts/ansible-test.sh sanity --python 3.11 --requirements --color no
 
-lint: venv
+lint: venv lint-run
+lint-run:
 	@$(ACTIVATE) && ansible-lint --profile production playbooks/ roles/
 
 units: venv php-oracle
@@ -87,17 +92,23 @@ SHARED_TESTS := $(SHARED_TESTS_A) $(SHARED_TESTS_B)
 SANDBOX_B := SANDBOX_STATE_DIR=$(CURDIR)/sandbox/.state-b RAILWAY_EMULATOR_PORT=24790 RAILWAY_EMULATOR_DOMAIN_PORT=24791 \
 	RAILWAY_EMULATOR_DEPLOY_PORTS=24800-24899 SANDBOX_DB_NAME=facturino_b
 
-isolated-tests: sandbox-up php-oracle
+isolated-tests: sandbox-up php-oracle isolated-run
+isolated-run:
 	@$(ACTIVATE) && python -m pytest -q $(ISOLATED_TESTS) $(PYTEST_ARGS)
 
-shared-tests: sandbox-up
-	@$(MAKE) --no-print-directory -j2 -Otarget shared-tests-a shared-tests-b
+shared-tests: sandbox-up sandbox-b-up
+	@scripts/side_by_side.sh shared-a-run shared-b-run
 
-shared-tests-a: sandbox-up
+shared-tests-a: sandbox-up shared-a-run
+shared-a-run:
 	@$(ACTIVATE) && python -m pytest -q $(SHARED_TESTS_A) $(PYTEST_ARGS)
 
-shared-tests-b: venv
-	@$(ACTIVATE) && $(SANDBOX_B) sandbox/bin/up >/dev/null && $(SANDBOX_B) python -m pytest -q $(SHARED_TESTS_B) $(PYTEST_ARGS)
+shared-tests-b: sandbox-b-up shared-b-run
+shared-b-run:
+	@$(ACTIVATE) && $(SANDBOX_B) python -m pytest -q $(SHARED_TESTS_B) $(PYTEST_ARGS)
+
+sandbox-b-up: venv
+	@$(ACTIVATE) && $(SANDBOX_B) sandbox/bin/up >/dev/null
 
 # The matrix (mostly waiting on deployments) runs beside the suites from start to end; its table is shown again last.
 test: venv
@@ -109,9 +120,10 @@ test: venv
 	  echo "make test: all suites passed"
 
 suites: venv
-	@$(MAKE) --no-print-directory -j2 -Otarget sanity lint
+	@scripts/side_by_side.sh sanity-run lint-run
 	@$(MAKE) --no-print-directory units
-	@$(MAKE) --no-print-directory -j2 -Otarget isolated-tests shared-tests
+	@$(MAKE) --no-print-directory sandbox-up sandbox-b-up php-oracle
+	@scripts/side_by_side.sh isolated-run shared-a-run shared-b-run
 
 bench: sandbox-up
 	@$(ACTIVATE) && python bench/release.py && python bench/http_health.py && python bench/pg_backup.py

@@ -30,8 +30,8 @@ done
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && [ -z "${FACTURINO_CHROMIUM:-}" ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "bootstrap: installing chromium (apt)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
-      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; } \
       || echo "bootstrap: chromium did not install; browser checks need it (apt-get install chromium, or set FACTURINO_CHROMIUM)" >&2
   else
     echo "bootstrap: no chromium found; browser checks need it (apt-get install chromium, or set FACTURINO_CHROMIUM)" >&2
@@ -40,7 +40,7 @@ fi
 # stability_schedule writes cron entries through ansible.builtin.cron, which needs crontab (Debian: cron).
 if ! command -v crontab >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "bootstrap: installing cron (apt)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cron >/dev/null 2>&1 \
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq cron >/dev/null 2>&1 \
     || echo "bootstrap: cron did not install; stability_schedule needs crontab (apt-get install cron)" >&2
 fi
 
@@ -60,8 +60,8 @@ if [ ! -x "$venv/bin/python" ]; then
     rm -rf "$venv"
     command -v apt-get >/dev/null || { echo "bootstrap: '$python_bin -m venv' failed; install venv support and retry" >&2; exit 1; }
     echo "bootstrap: installing python3-venv"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null 2>&1 \
-      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; }
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq python3-venv >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq python3-venv >/dev/null; }
     "$python_bin" -m venv "$venv"
   fi
 fi

@@ -138,7 +138,7 @@ def apt_install(packages):
         raise PrepareError(f"missing packages {packages}; run as root or install them: "
                            f"apt-get install -y {' '.join(packages)}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    cmd = ["apt-get", "install", "-y", "-q", *packages]
+    cmd = ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", *packages]  # waits for a concurrent apt
     log(f"  apt-get install -y {' '.join(packages)}")
     if run(cmd, env=env, check=False).returncode != 0:
         log("  install failed; running apt-get update and retrying")
